@@ -1,0 +1,32 @@
+"""Roles of officials and the permissions each role grants.
+
+A role is a job on the platform, not a Django group: it is granted to an official by the
+system administrator and, from the organisations issue on, scoped to an agency.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DESK_OFFICER = "desk_officer", _("One-stop desk officer")
+    HANDLER = "handler", _("Handler")
+    HEAD_OF_UNIT = "head_of_unit", _("Head of unit")
+    AGENCY_LEADER = "agency_leader", _("Agency leader")
+    CLERK = "clerk", _("Clerk")
+    COMMITTEE_SECRETARY = "committee_secretary", _("Steering committee secretary")
+    AUDITOR = "auditor", _("Auditor")
+    SYSADMIN = "sysadmin", _("System administrator")
+
+
+# Permissions ("app_label.codename") each role grants; apps add theirs as they land.
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.DESK_OFFICER: frozenset(),
+    Role.HANDLER: frozenset(),
+    Role.HEAD_OF_UNIT: frozenset(),
+    Role.AGENCY_LEADER: frozenset(),
+    Role.CLERK: frozenset(),
+    Role.COMMITTEE_SECRETARY: frozenset(),
+    Role.AUDITOR: frozenset({"core.view_taskprogress"}),
+    Role.SYSADMIN: frozenset({"core.rebuild_demo", "core.view_taskprogress"}),
+}

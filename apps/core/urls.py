@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("lam-viec/he-thong/du-lieu-mau/", views.demo_rebuild, name="demo-rebuild"),
+    path("lam-viec/cong-viec-nen/<uuid:progress_uuid>/", views.task_progress, name="task-progress"),
+]

@@ -1,0 +1,1 @@
+"""egov: the e-government platform of a Vietnamese province."""
