@@ -38,4 +38,3 @@ def demo_officials(report) -> None:
 
 def demo_logins() -> list[tuple[str, str, str]]:
     return [(str(Role(role).label), username, DEMO_PASSWORD) for username, _name, role in DEMO_OFFICIALS]
-

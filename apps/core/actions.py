@@ -22,8 +22,6 @@ def demo_rebuild_request(*, actor) -> TaskProgress:
     )
     if running is not None:
         return running
-    progress = TaskProgress.objects.create(
-        kind="demo_rebuild", label="Dựng lại dữ liệu mẫu", requested_by=actor
-    )
+    progress = TaskProgress.objects.create(kind="demo_rebuild", label="Dựng lại dữ liệu mẫu", requested_by=actor)
     transaction.on_commit(lambda: demo_rebuild.enqueue(progress_uuid=str(progress.uuid)))
     return progress

@@ -44,9 +44,7 @@ def healthz(request):
         checks["worker"] = {
             "ok": count > 0,
             "alive": count,
-            "last_seen_seconds": (
-                round((timezone.now() - latest.last_seen_at).total_seconds(), 1) if latest else None
-            ),
+            "last_seen_seconds": (round((timezone.now() - latest.last_seen_at).total_seconds(), 1) if latest else None),
         }
         healthy = healthy and count > 0
     else:

@@ -96,12 +96,11 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {"default": env.database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'egov.sqlite3'}")}
-if PRODUCTION and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    if not env.bool("ALLOW_SQLITE", False):
-        raise ConfigError(
-            "Biến môi trường EGOV_DATABASE_URL phải trỏ tới PostgreSQL khi EGOV_ENV=production "
-            "(đặt EGOV_ALLOW_SQLITE=true nếu thật sự muốn dùng SQLite)."
-        )
+if PRODUCTION and DATABASES["default"]["ENGINE"].endswith("sqlite3") and not env.bool("ALLOW_SQLITE", False):
+    raise ConfigError(
+        "Biến môi trường EGOV_DATABASE_URL phải trỏ tới PostgreSQL khi EGOV_ENV=production "
+        "(đặt EGOV_ALLOW_SQLITE=true nếu thật sự muốn dùng SQLite)."
+    )
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the web server read while the worker writes; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue on the busy timeout instead of failing with "database is locked".

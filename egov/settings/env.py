@@ -32,9 +32,7 @@ class Env:
         return ConfigError(f"Thiếu biến môi trường {self.prefix}{name} (bắt buộc ở chế độ này).")
 
     def _bad(self, name: str, value: str, expected: str) -> ConfigError:
-        return ConfigError(
-            f"Biến môi trường {self.prefix}{name} có giá trị không hợp lệ {value!r}: cần {expected}."
-        )
+        return ConfigError(f"Biến môi trường {self.prefix}{name} có giá trị không hợp lệ {value!r}: cần {expected}.")
 
     def str(self, name: str, default: str | None = None, *, required: bool = False) -> str:
         value = self._raw(name)

@@ -11,9 +11,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--print-logins", action="store_true", help="In các tài khoản mẫu.")
-        parser.add_argument(
-            "--allow-production", action="store_true", help="Cho phép chạy khi EGOV_ENV=production."
-        )
+        parser.add_argument("--allow-production", action="store_true", help="Cho phép chạy khi EGOV_ENV=production.")
 
     def handle(self, *, print_logins, allow_production, verbosity, **options):
         if settings.PRODUCTION and not allow_production:
