@@ -113,6 +113,9 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_htmx"), "django.contrib.postgres")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------------
