@@ -179,13 +179,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DEFAULT_FROM_EMAIL = env.str("EMAIL_FROM", "egov <khong-tra-loi@egov.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if env.str("SMTP_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = env.str("SMTP_HOST")
-    EMAIL_PORT = env.int("SMTP_PORT", 587, minimum=1, maximum=65535)
-    EMAIL_HOST_USER = env.str("SMTP_USER")
-    EMAIL_HOST_PASSWORD = env.str("SMTP_PASSWORD")
-    EMAIL_USE_TLS = env.bool("SMTP_TLS", True)
-    EMAIL_TIMEOUT = 20
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env.str("SMTP_HOST"),
+                "port": env.int("SMTP_PORT", 587, minimum=1, maximum=65535),
+                "username": env.str("SMTP_USER"),
+                "password": env.str("SMTP_PASSWORD"),
+                "use_tls": env.bool("SMTP_TLS", True),
+                "timeout": 20,
+            },
+        }
+    }
 elif PRODUCTION and not env.bool("ALLOW_FILE_EMAIL", False):
     raise ConfigError(
         "Thiếu biến môi trường EGOV_SMTP_HOST (bắt buộc ở chế độ production; "
@@ -193,8 +199,12 @@ elif PRODUCTION and not env.bool("ALLOW_FILE_EMAIL", False):
     )
 else:
     # Embedded default: each message becomes a file under var/outbox/mail, readable by a person.
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = DATA_DIR / "outbox" / "mail"
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(DATA_DIR / "outbox" / "mail")},
+        }
+    }
 
 # --- Background tasks -----------------------------------------------------------------------
 TASK_BACKEND = env.choice("TASK_BACKEND", ("database", "immediate"), "database")

@@ -34,8 +34,8 @@ class Command(BaseCommand):
         ]  # fmt: skip
         worker_cmd = [python, "manage.py", "worker"]
         children = {
-            "web": subprocess.Popen(web_cmd, env=env),
-            "worker": subprocess.Popen(worker_cmd, env=env),
+            "web": subprocess.Popen(web_cmd, env=env),  # noqa: S603 (fixed argv, no shell)
+            "worker": subprocess.Popen(worker_cmd, env=env),  # noqa: S603
         }
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"egov đang chạy tại http://{host}:{port}/  (Ctrl-C để dừng)"))
