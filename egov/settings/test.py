@@ -1,5 +1,6 @@
 """Test settings: the base settings with fast hashing, in-memory mail and immediate tasks."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -15,4 +16,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / "egov-test.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"egov-test-{os.getpid()}.sqlite3")}
