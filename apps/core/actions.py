@@ -1,11 +1,13 @@
-"""State changes owned by core: long-running task requests."""
+"""State changes owned by core: long-running task requests, calendar overrides."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from .models import TaskProgress
+from .errors import CoreErrorCode, DomainError
+from .models import CalendarOverride, TaskProgress
+from .working_days import WorkingCalendar, clear_calendar_cache
 
 
 @transaction.atomic
@@ -25,3 +27,36 @@ def demo_rebuild_request(*, actor) -> TaskProgress:
     progress = TaskProgress.objects.create(kind="demo_rebuild", label="Dựng lại dữ liệu mẫu", requested_by=actor)
     transaction.on_commit(lambda: demo_rebuild.enqueue(progress_uuid=str(progress.uuid)))
     return progress
+
+
+@transaction.atomic
+def calendar_override_set(*, actor, day: date, is_working_day: bool, reason: str) -> CalendarOverride:
+    """Declare ``day`` a working day or a day off, overriding the holidays package."""
+    reason = (reason or "").strip()
+    if not 2000 <= day.year <= 2100:
+        raise DomainError(CoreErrorCode.CALENDAR_DATE_OUT_OF_RANGE, "Ngày điều chỉnh phải trong khoảng năm 2000–2100.")
+    if not reason:
+        raise DomainError(CoreErrorCode.CALENDAR_REASON_MISSING, "Cần ghi lý do (văn bản công bố lịch nghỉ, làm bù).")
+    if CalendarOverride.objects.select_for_update().filter(day=day).exists():
+        raise DomainError(
+            CoreErrorCode.CALENDAR_DUPLICATE, f"Ngày {day:%d/%m/%Y} đã có điều chỉnh; hãy xóa điều chỉnh cũ trước."
+        )
+    package_only = WorkingCalendar()  # what the day is without any override
+    if is_working_day and package_only.is_working_day(day):
+        raise DomainError(CoreErrorCode.CALENDAR_ALREADY_WORKING, f"Ngày {day:%d/%m/%Y} vốn đã là ngày làm việc.")
+    if not is_working_day and not package_only.is_working_day(day):
+        raise DomainError(CoreErrorCode.CALENDAR_ALREADY_OFF, f"Ngày {day:%d/%m/%Y} vốn đã là ngày nghỉ.")
+    override = CalendarOverride.objects.create(
+        day=day, is_working_day=is_working_day, reason=reason[:300], created_by=actor
+    )
+    transaction.on_commit(clear_calendar_cache)
+    return override
+
+
+@transaction.atomic
+def calendar_override_remove(*, actor, day: date) -> None:
+    """Remove the override of ``day``; the package's answer applies again."""
+    deleted, _ = CalendarOverride.objects.filter(day=day).delete()
+    if not deleted:
+        raise DomainError(CoreErrorCode.CALENDAR_NOT_FOUND, f"Ngày {day:%d/%m/%Y} không có điều chỉnh nào.")
+    transaction.on_commit(clear_calendar_cache)

@@ -92,3 +92,28 @@ class TaskProgress(BaseModel):
     @property
     def is_finished(self) -> bool:
         return self.state in {self.State.SUCCEEDED, self.State.FAILED}
+
+
+class CalendarOverride(BaseModel):
+    """An administrator's correction of the legal calendar for one day (wins over the package).
+
+    Extra days off (bridge days, a Tết extension) and make-up working Saturdays are announced by
+    the Government each year; they are entered here with the decision that announced them.
+    """
+
+    day = models.DateField(_("day"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    reason = models.CharField(_("reason"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        permissions = [("manage_calendar", _("Can manage the working-day calendar"))]
+
+    def __str__(self) -> str:
+        kind = "làm việc" if self.is_working_day else "nghỉ"
+        return f"{self.day:%d/%m/%Y}: {kind} ({self.reason})"
