@@ -8,6 +8,8 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("apps.core.urls")),
     path("tai-khoan/", include("apps.accounts.urls")),
+    path("lam-viec/nhat-ky/", include("apps.audit.urls")),
+    path("lam-viec/co-quan/", include("apps.organizations.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("quan-tri/", admin.site.urls),
 ]

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "apps.core",
+    "apps.audit",
+    "apps.organizations",
     "apps.accounts",
 ]
 
@@ -68,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

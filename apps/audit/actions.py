@@ -1,0 +1,114 @@
+"""Write audit events: the one helper every action calls inside its own transaction."""
+
+import json
+import uuid as uuid_module
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.logs import request_id_var
+
+from .context import client_ip_var
+from .models import AuditChainHead, AuditEvent, canonical_json, chain_hash
+
+
+def _snapshot(value: Any) -> Any:
+    """The JSON form of a value as the database will give it back (so the hash re-computes)."""
+    return json.loads(canonical_json(value))
+
+
+def _agency_of(actor) -> tuple[uuid_module.UUID | None, str]:
+    """(uuid, name) of the agency the actor acts for; users provide ``audit_agency()``."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None, ""
+    provider = getattr(actor, "audit_agency", None)
+    agency = provider() if callable(provider) else None
+    if agency is None:
+        return None, ""
+    return agency.uuid, str(agency)[:300]
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, list]:
+    """{field: [before, after]} for the fields whose value changed."""
+    before, after = before or {}, after or {}
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target=None,
+    target_type: str = "",
+    target_uuid=None,
+    target_label: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
+    agency=None,
+) -> AuditEvent:
+    """Append one event to the chain, in the caller's transaction.
+
+    ``target`` is a model instance with a ``uuid`` (its type and label are taken from it), or give
+    ``target_type``/``target_uuid``/``target_label``. ``before``/``after`` are dicts of field values;
+    only the changed fields are kept. ``agency`` overrides the actor's own agency.
+    """
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_uuid = target_uuid or getattr(target, "uuid", None)
+        target_label = target_label or str(target)
+    if changes is None:
+        changes = diff(_snapshot(before), _snapshot(after)) if (before or after) else {}
+    if agency is not None:
+        agency_uuid, agency_name = agency.uuid, str(agency)[:300]
+    else:
+        agency_uuid, agency_name = _agency_of(actor)
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.get_or_create(pk=1)
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        event = AuditEvent(
+            seq=head.seq + 1,
+            occurred_at=timezone.now(),
+            actor_uuid=actor.uuid if authenticated else None,
+            actor_username=actor.get_username()[:150] if authenticated else "",
+            actor_name=(actor.get_full_name() or "")[:200] if authenticated else "",
+            agency_uuid=agency_uuid,
+            agency_name=agency_name,
+            action=action,
+            target_type=target_type,
+            target_uuid=target_uuid,
+            target_label=str(target_label)[:300],
+            changes=_snapshot(changes),
+            ip=client_ip_var.get(),
+            request_id=request_id_var.get() if request_id_var.get() != "-" else "",
+            prev_hash=head.hash,
+        )
+        event.hash = chain_hash(event.prev_hash, event.hashed_fields())
+        event.save(force_insert=True)
+        head.seq, head.hash = event.seq, event.hash
+        head.save(update_fields=["seq", "hash"])
+    return event
+
+
+def audit_security_event(*, request, action: str, username: str = "", details: dict | None = None) -> AuditEvent:
+    """Record a sign-in, a failed sign-in or a permission denial (in its own transaction)."""
+    user = getattr(request, "user", None) if request is not None else None
+    changes = {"path": request.path} if request is not None else {}
+    if username:
+        changes["username"] = username[:150]
+    changes.update(details or {})
+    with transaction.atomic():
+        return audit_record(
+            actor=user if user is not None and user.is_authenticated else None,
+            action=action,
+            target_type="accounts.user" if user is not None and user.is_authenticated else "",
+            target_uuid=user.uuid if user is not None and user.is_authenticated else None,
+            target_label=str(user) if user is not None and user.is_authenticated else username[:300],
+            changes=changes,
+        )

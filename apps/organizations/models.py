@@ -1,0 +1,1 @@
+"""Administrative units, agencies and their units, and reorganisations over time."""
