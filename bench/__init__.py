@@ -11,5 +11,6 @@ Modules, dependencies pointing down:
     load         wrk, or a Python fallback, against one URL
     dataset      the dataset steps, registered with ``@dataset_step``
     figures      ``Figure`` and how it is printed
+    errors       ``BenchError``: a failure with a message, exit status 1
     settings, urls   the project's settings and URLs plus a bare view, the baseline
 """
