@@ -8,7 +8,7 @@ import uuid
 from .logs import request_id_var
 
 logger = logging.getLogger("egov.request")
-_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_VALID_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
 class RequestIdMiddleware:
@@ -19,7 +19,9 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        # fullmatch, not match with "$": "$" also matches before a final newline, which would end
+        # up in the response header.
+        request_id = incoming if _VALID_ID.fullmatch(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         token = request_id_var.set(request_id)
         try:

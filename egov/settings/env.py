@@ -5,6 +5,7 @@ message an operator can act on, instead of failing later in a request.
 """
 
 import os
+import re
 from collections.abc import Mapping
 from urllib.parse import unquote, urlsplit
 
@@ -79,24 +80,26 @@ class Env:
         return value
 
     def database(self, name: str, default: str) -> dict:
-        """Parse a database URL (``sqlite:///path`` or ``postgres://user:pass@host:port/db``)."""
+        """Parse a database URL: ``sqlite:///relative``, ``sqlite:////absolute`` or ``postgres://u:p@host:port/db``."""
         url = self.str(name, default)
         parts = urlsplit(url)
+        # Error messages end up in logs: show the URL without its password.
+        shown = re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*:)[^@]*@", r"\1***@", url)
         if parts.scheme == "sqlite":
-            path = unquote(parts.path)
-            if url.startswith("sqlite:////"):
-                path = "/" + path.lstrip("/")
-            if not path or path == "/":
-                raise self._bad(name, url, "sqlite:///đường/dẫn/tệp.sqlite3")
+            # As SQLAlchemy reads them: sqlite:///relative/path.sqlite3, sqlite:////absolute/path.sqlite3
+            # (the first slash after the empty host only separates host from path).
+            path = unquote(parts.path)[1:]
+            if parts.netloc or not path or path == "/":
+                raise self._bad(name, shown, "sqlite:///đường/dẫn/tệp.sqlite3")
             return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
         if parts.scheme in {"postgres", "postgresql"}:
             db_name = unquote(parts.path.lstrip("/"))
             if not db_name or not parts.hostname:
-                raise self._bad(name, url, "postgres://người_dùng:mật_khẩu@máy:cổng/tên_csdl")
+                raise self._bad(name, shown, "postgres://người_dùng:mật_khẩu@máy:cổng/tên_csdl")
             try:
                 port = parts.port
             except ValueError:
-                raise self._bad(name, url, "một cổng là số nguyên") from None
+                raise self._bad(name, shown, "một cổng là số nguyên") from None
             return {
                 "ENGINE": "django.db.backends.postgresql",
                 "NAME": db_name,
@@ -105,4 +108,4 @@ class Env:
                 "HOST": parts.hostname,
                 "PORT": str(port or ""),
             }
-        raise self._bad(name, url, "một URL bắt đầu bằng sqlite:// hoặc postgres://")
+        raise self._bad(name, shown, "một URL bắt đầu bằng sqlite:// hoặc postgres://")

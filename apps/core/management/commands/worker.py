@@ -96,3 +96,6 @@ class Command(BaseCommand):
             worker.run()
         finally:
             heartbeat.forget()
+            # Forgotten already: at interpreter exit the handler would run again, against whatever
+            # database is configured by then (in tests, the real one after the test one is gone).
+            atexit.unregister(heartbeat.forget)
