@@ -5,12 +5,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from apps.core.exemptions import two_factor_exempt
+
 urlpatterns = [
     path("", include("apps.core.urls")),
     path("tai-khoan/", include("apps.accounts.urls")),
     path("lam-viec/nhat-ky/", include("apps.audit.urls")),
     path("lam-viec/co-quan/", include("apps.organizations.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", two_factor_exempt(set_language), name="set_language"),
     path("quan-tri/", admin.site.urls),
 ]
 

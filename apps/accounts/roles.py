@@ -23,10 +23,22 @@ class Role(models.TextChoices):
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DESK_OFFICER: frozenset(),
     Role.HANDLER: frozenset(),
-    Role.HEAD_OF_UNIT: frozenset(),
-    Role.AGENCY_LEADER: frozenset(),
+    Role.HEAD_OF_UNIT: frozenset({"accounts.view_membership"}),
+    Role.AGENCY_LEADER: frozenset({"accounts.view_membership"}),
     Role.CLERK: frozenset(),
     Role.COMMITTEE_SECRETARY: frozenset(),
-    Role.AUDITOR: frozenset({"core.view_taskprogress"}),
-    Role.SYSADMIN: frozenset({"core.rebuild_demo", "core.view_taskprogress"}),
+    Role.AUDITOR: frozenset({"core.view_taskprogress", "accounts.view_membership", "audit.view_auditevent"}),
+    Role.SYSADMIN: frozenset(
+        {
+            "core.rebuild_demo",
+            "core.view_taskprogress",
+            "core.manage_calendar",
+            "accounts.view_membership",
+            "accounts.change_membership",
+            "audit.view_auditevent",
+        }
+    ),
 }
+
+# Roles that see only their own unit (and units below it); the others see their whole agency.
+UNIT_SCOPED_ROLES = frozenset({Role.HANDLER, Role.HEAD_OF_UNIT})

@@ -12,13 +12,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .actions import demo_rebuild_request
+from .exemptions import two_factor_exempt
+from .messaging import outbox_items
 from .models import TaskProgress, WorkerHeartbeat
 
 
+@two_factor_exempt
 def home(request):
     return render(request, "core/home.html")
 
 
+@two_factor_exempt
 @never_cache
 @require_GET
 def healthz(request):
@@ -74,3 +78,12 @@ def task_progress(request, progress_uuid):
         raise Http404
     template = "core/_task_progress.html" if request.htmx else "core/task_progress.html"
     return render(request, template, {"progress": progress})
+
+
+@two_factor_exempt
+@never_cache
+def dev_outbox(request):
+    """SMS and e-mails the embedded adapters wrote (never in production)."""
+    if settings.PRODUCTION:
+        raise Http404
+    return render(request, "core/dev_outbox.html", {"items": outbox_items()})

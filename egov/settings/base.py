@@ -6,6 +6,7 @@ deployment needs; a missing production setting stops start-up with a message nam
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.csp import CSP
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "apps.core",
     "apps.audit",
     "apps.organizations",
@@ -71,10 +76,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.audit.middleware.AuditContextMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.accounts.middleware.OfficialSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.core.middleware.RequestLogMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "egov.urls"
@@ -124,17 +132,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "apps.accounts.backends.RolePermissionBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:after-login"
 LOGOUT_REDIRECT_URL = "core:home"
+# Sign-in throttling by username + IP: a locked pair waits, other users and addresses do not.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "apps.audit.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
+AXES_VERBOSE = False  # its log lines carry usernames and addresses
+AXES_HTTP_RESPONSE_CODE = 429
+# Officials are signed out after this much inactivity; applicants keep the session age below.
+OFFICIAL_IDLE_MINUTES = env.int("OFFICIAL_IDLE_MINUTES", 30, minimum=1)
+OTP_TOTP_ISSUER = env.str("OTP_ISSUER", "egov Hà Tĩnh")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "apps.accounts.passwords.CharacterClassValidator"},
 ]
 
 # --- Language, time, formats ----------------------------------------------------------------
@@ -208,6 +230,20 @@ else:
             "OPTIONS": {"file_path": str(DATA_DIR / "outbox" / "mail")},
         }
     }
+
+# --- SMS --------------------------------------------------------------------------------------
+SMS_URL = env.str("SMS_URL")
+SMS_TOKEN = env.str("SMS_TOKEN", required=bool(SMS_URL))
+SMS_SENDER = env.str("SMS_SENDER", "HATINH-DVC")
+if SMS_URL:
+    SMS_BACKEND = "apps.core.messaging.HttpSmsGateway"
+elif PRODUCTION and not env.bool("ALLOW_FILE_SMS", False):
+    raise ConfigError(
+        "Thiếu biến môi trường EGOV_SMS_URL (cổng SMS, bắt buộc ở chế độ production; "
+        "đặt EGOV_ALLOW_FILE_SMS=true để ghi tin nhắn ra thư mục)."
+    )
+else:
+    SMS_BACKEND = "apps.core.messaging.FileSmsGateway"
 
 # --- Background tasks -----------------------------------------------------------------------
 TASK_BACKEND = env.choice("TASK_BACKEND", ("database", "immediate"), "database")
@@ -283,5 +319,6 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }

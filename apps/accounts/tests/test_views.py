@@ -9,14 +9,24 @@ from .factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_official_signs_in_and_lands_in_the_workspace(client):
+def test_official_signing_in_must_set_up_two_step_sign_in_first(client):
     official = UserFactory(roles=[Role.HANDLER])
 
     response = client.post(
         reverse("accounts:login"), {"username": official.username, "password": PASSWORD}, follow=True
     )
 
-    assert response.redirect_chain[-1][0] == reverse("accounts:workspace")
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:two-factor-setup"))
+    assert client.get(reverse("accounts:workspace")).status_code == 302
+
+
+def test_verified_official_reaches_the_workspace(client):
+    official = UserFactory(roles=[Role.HANDLER])
+    client.force_login(official)
+
+    response = client.get(reverse("accounts:workspace"))
+
+    assert response.status_code == 200
     assert official.full_name in response.text
 
 
@@ -75,10 +85,10 @@ def test_workspace_page_query_count_does_not_grow_with_roles(client, django_asse
     few = UserFactory(roles=[Role.HANDLER])
     many = UserFactory(roles=list(Role))
     client.force_login(few)
-    with django_assert_max_num_queries(8) as few_queries:
+    with django_assert_max_num_queries(20) as few_queries:
         client.get(reverse("accounts:workspace"))
     client.force_login(many)
-    with django_assert_max_num_queries(8) as many_queries:
+    with django_assert_max_num_queries(20) as many_queries:
         client.get(reverse("accounts:workspace"))
 
     assert len(many_queries) == len(few_queries)

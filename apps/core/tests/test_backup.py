@@ -16,6 +16,7 @@ from django.db import connection
 from apps.accounts.actions import official_create
 from apps.accounts.models import RoleAssignment, User
 from apps.accounts.roles import Role
+from apps.accounts.tests.factories import AgencyFactory
 from apps.core.backup import BackupError, BackupErrorCode, backup_create, backup_restore
 from apps.core.models import TaskProgress
 
@@ -32,7 +33,9 @@ def media_root(settings, tmp_path):
 
 def make_data() -> dict[str, bytes]:
     """Officials with roles, task progress rows and two uploaded files; return the files by name."""
+    agency = AgencyFactory(name="Sở Tư pháp")
     handler = official_create(
+        agency=agency,
         username="chuyenvien1",
         full_name="Trần Văn Hùng",
         email="hung@example.vn",
@@ -40,6 +43,7 @@ def make_data() -> dict[str, bytes]:
         roles=[Role.HANDLER, Role.HEAD_OF_UNIT],
     )
     official_create(
+        agency=agency,
         username="motcua1",
         full_name="Nguyễn Thị Lan",
         email="lan@example.vn",

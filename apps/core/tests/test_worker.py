@@ -14,6 +14,7 @@ from apps.accounts.actions import official_create
 from apps.accounts.demo import DEMO_OFFICIALS
 from apps.accounts.models import User
 from apps.accounts.roles import Role
+from apps.accounts.tests.factories import AgencyFactory
 from apps.core import schedule
 from apps.core.actions import demo_rebuild_request
 from apps.core.demo import demo_steps
@@ -75,6 +76,7 @@ def exit_handlers(monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_worker_batch_runs_demo_rebuild(database_tasks, keep_signal_handlers, heartbeats, exit_handlers):
     admin = official_create(
+        agency=AgencyFactory(),
         username="quantri1",
         full_name="Bùi Đình Nam",
         email="nam@example.vn",
@@ -94,7 +96,7 @@ def test_worker_batch_runs_demo_rebuild(database_tasks, keep_signal_handlers, he
     assert progress.done == progress.total
     assert progress.finished_at is not None
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
-    usernames = {username for username, _name, _role in DEMO_OFFICIALS}
+    usernames = {official[0] for official in DEMO_OFFICIALS}
     assert set(User.objects.filter(username__in=usernames).values_list("username", flat=True)) == usernames
     # The worker announced itself while it ran and removed its heartbeat when it stopped.
     assert len(heartbeats) >= 1
