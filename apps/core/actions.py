@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from . import auditing
 from .errors import CoreErrorCode, DomainError
 from .models import CalendarOverride, TaskProgress
 from .working_days import WorkingCalendar, clear_calendar_cache
@@ -25,6 +26,7 @@ def demo_rebuild_request(*, actor) -> TaskProgress:
     if running is not None:
         return running
     progress = TaskProgress.objects.create(kind="demo_rebuild", label="Dựng lại dữ liệu mẫu", requested_by=actor)
+    auditing.record(actor=actor, action="core.demo_rebuild.request", target=progress)
     transaction.on_commit(lambda: demo_rebuild.enqueue(progress_uuid=str(progress.uuid)))
     return progress
 
@@ -49,6 +51,12 @@ def calendar_override_set(*, actor, day: date, is_working_day: bool, reason: str
     override = CalendarOverride.objects.create(
         day=day, is_working_day=is_working_day, reason=reason[:300], created_by=actor
     )
+    auditing.record(
+        actor=actor,
+        action="core.calendar_override.set",
+        target=override,
+        after={"day": day, "is_working_day": is_working_day, "reason": override.reason},
+    )
     transaction.on_commit(clear_calendar_cache)
     return override
 
@@ -56,7 +64,14 @@ def calendar_override_set(*, actor, day: date, is_working_day: bool, reason: str
 @transaction.atomic
 def calendar_override_remove(*, actor, day: date) -> None:
     """Remove the override of ``day``; the package's answer applies again."""
-    deleted, _ = CalendarOverride.objects.filter(day=day).delete()
-    if not deleted:
+    override = CalendarOverride.objects.select_for_update().filter(day=day).first()
+    if override is None:
         raise DomainError(CoreErrorCode.CALENDAR_NOT_FOUND, f"Ngày {day:%d/%m/%Y} không có điều chỉnh nào.")
+    auditing.record(
+        actor=actor,
+        action="core.calendar_override.remove",
+        target=override,
+        before={"day": day, "is_working_day": override.is_working_day, "reason": override.reason},
+    )
+    override.delete()
     transaction.on_commit(clear_calendar_cache)

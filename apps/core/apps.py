@@ -12,6 +12,15 @@ class CoreConfig(AppConfig):
 
         menu.register(
             menu.MenuEntry(
+                key="core.calendar",
+                label=_("Working-day calendar"),
+                url_name="core:calendar",
+                order=880,
+                permissions=("core.manage_calendar",),
+            )
+        )
+        menu.register(
+            menu.MenuEntry(
                 key="core.demo",
                 label=_("Demo data"),
                 url_name="core:demo-rebuild",

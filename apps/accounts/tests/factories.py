@@ -3,27 +3,29 @@ import datetime
 import factory
 
 from apps.accounts.models import Membership, RoleAssignment, User
-from apps.organizations.models import Agency, Level
+from apps.organizations.models import Agency
+from apps.organizations.tests.factories import make_agency
 
 PASSWORD = "Mat-khau-thu-2026"
 
 
-class AgencyFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Agency
-
-    name = factory.Sequence(lambda n: f"Sở Thử nghiệm {n}")
-    kind = Agency.Kind.AGENCY
-    category = Agency.Category.DEPARTMENT
-    level = Level.PROVINCE
-    valid_from = datetime.date(2010, 1, 1)
+def AgencyFactory(name: str | None = None, **kwargs) -> Agency:  # noqa: N802 (reads like the other factories)
+    """An agency made through the organizations actions (with its dated versions)."""
+    kwargs.setdefault("valid_from", datetime.date(2010, 1, 1))
+    return make_agency(name, **kwargs)
 
 
-class UnitFactory(AgencyFactory):
-    name = factory.Sequence(lambda n: f"Phòng Thử nghiệm {n}")
-    kind = Agency.Kind.UNIT
-    category = Agency.Category.DIVISION
-    parent = factory.SubFactory(AgencyFactory)
+def UnitFactory(parent: Agency | None = None, name: str | None = None, **kwargs) -> Agency:  # noqa: N802
+    """An internal unit (phòng) of ``parent`` (a new agency by default)."""
+    parent = parent or AgencyFactory()
+    return AgencyFactory(
+        name or f"Phòng Thử nghiệm {parent.pk}-{Agency.objects.count()}",
+        kind=Agency.Kind.UNIT,
+        category=Agency.Category.DIVISION,
+        parent=parent,
+        level=parent.level,
+        **kwargs,
+    )
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -163,3 +163,51 @@ def test_a_second_override_of_the_same_day_is_refused():
         calendar_override_set(actor=None, day=date(2027, 2, 20), is_working_day=True, reason="Lần hai")
 
     assert CalendarOverride.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_calendar_page_lists_holidays_and_adds_an_override(client):
+    from apps.accounts.roles import Role
+    from apps.accounts.tests.factories import UserFactory
+    from apps.audit.models import AuditEvent
+
+    client.force_login(UserFactory(roles=[Role.SYSADMIN]))
+
+    page = client.get("/lam-viec/he-thong/lich-lam-viec/?nam=2026")
+    response = client.post(
+        "/lam-viec/he-thong/lich-lam-viec/?nam=2026",
+        {"day": "22/08/2026", "is_working_day": "0", "reason": "Thử: hủy làm bù"},
+    )
+
+    assert "16/02/2026" in page.text
+    assert "24/11/2026" in page.text
+    assert response.status_code == 302
+    override = CalendarOverride.objects.get()
+    assert override.day == date(2026, 8, 22)
+    assert not override.is_working_day
+    assert AuditEvent.objects.filter(action="core.calendar_override.set", target_uuid=override.uuid).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad_day", ["31/02/2027", "2027-02-20", "hôm qua"], ids=["impossible", "iso", "words"])
+def test_calendar_page_refuses_impossible_dates_in_vietnamese(client, bad_day):
+    from apps.accounts.roles import Role
+    from apps.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(roles=[Role.SYSADMIN]))
+
+    response = client.post("/lam-viec/he-thong/lich-lam-viec/", {"day": bad_day, "is_working_day": "1", "reason": "x"})
+
+    assert response.status_code == 200
+    assert "Ngày không hợp lệ" in response.text
+    assert not CalendarOverride.objects.exists()
+
+
+@pytest.mark.django_db
+def test_calendar_page_is_for_administrators(client):
+    from apps.accounts.roles import Role
+    from apps.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(roles=[Role.HANDLER]))
+
+    assert client.get("/lam-viec/he-thong/lich-lam-viec/").status_code == 403
