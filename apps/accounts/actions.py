@@ -338,6 +338,42 @@ def _applicant_create(otc: OneTimeCode) -> User:
     return user
 
 
+@transaction.atomic
+def applicant_register_at_desk(
+    *, actor, full_name: str, contact: str, applicant_type: str, password: str | None = None
+) -> User:
+    """Register an applicant who came to the one-stop desk (they can set a password later by code)."""
+    full_name = " ".join((full_name or "").split())
+    if len(full_name) < 2:
+        raise AccountsError(AccountsErrorCode.INVALID_CONTACT, "Vui lòng nhập họ và tên (hoặc tên tổ chức).")
+    if applicant_type not in ApplicantProfile.ApplicantType.values:
+        raise AccountsError(AccountsErrorCode.INVALID_CONTACT, "Loại người nộp không hợp lệ.")
+    channel, destination = _contact(contact)
+    if _contact_taken(channel, destination):
+        raise AccountsError(AccountsErrorCode.CONTACT_TAKEN, "Đã có tài khoản dùng số điện thoại / thư điện tử này.")
+    user = User(
+        username=destination,
+        full_name=full_name,
+        kind=User.Kind.APPLICANT,
+        email=destination if channel == OneTimeCode.Channel.EMAIL else "",
+        phone=destination if channel == OneTimeCode.Channel.SMS else "",
+    )
+    if password:
+        _check_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    ApplicantProfile.objects.create(user=user, applicant_type=applicant_type)
+    audit_record(
+        actor=actor,
+        action="accounts.applicant.register_at_desk",
+        target=user,
+        after={"username": user.username, "full_name": full_name, "channel": channel},
+    )
+    return user
+
+
 PROFILE_FIELDS = ("applicant_type", "id_number", "birth_date", "tax_code", "address_line", "address_unit_id")
 
 

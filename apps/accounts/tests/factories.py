@@ -9,13 +9,13 @@ from apps.organizations.tests.factories import make_agency
 PASSWORD = "Mat-khau-thu-2026"
 
 
-def AgencyFactory(name: str | None = None, **kwargs) -> Agency:  # noqa: N802 (reads like the other factories)
+def AgencyFactory(name: str | None = None, **kwargs) -> Agency:
     """An agency made through the organizations actions (with its dated versions)."""
     kwargs.setdefault("valid_from", datetime.date(2010, 1, 1))
     return make_agency(name, **kwargs)
 
 
-def UnitFactory(parent: Agency | None = None, name: str | None = None, **kwargs) -> Agency:  # noqa: N802
+def UnitFactory(parent: Agency | None = None, name: str | None = None, **kwargs) -> Agency:
     """An internal unit (phòng) of ``parent`` (a new agency by default)."""
     parent = parent or AgencyFactory()
     return AgencyFactory(
