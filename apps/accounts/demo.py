@@ -38,8 +38,8 @@ DEMO_OFFICIALS = [
         "Sở Khoa học và Công nghệ",
         Role.COMMITTEE_SECRETARY,
     ),
-    ("kiemtoan", "Võ Thị Hà", "Chuyên viên kiểm tra", "Văn phòng UBND tỉnh", Role.AUDITOR),
-    ("quantri", "Bùi Đình Nam", "Quản trị hệ thống", "Văn phòng UBND tỉnh", Role.SYSADMIN),
+    ("kiemtoan", "Võ Thị Hà", "Chuyên viên kiểm tra", "UBND tỉnh Hà Tĩnh", Role.AUDITOR),
+    ("quantri", "Bùi Đình Nam", "Quản trị hệ thống", "UBND tỉnh Hà Tĩnh", Role.SYSADMIN),
 ]
 DEMO_CITIZEN = ("0912000001", "Nguyễn Văn An", "042090001234")
 
