@@ -1,0 +1,10 @@
+"""Fold Vietnamese text for diacritic-insensitive matching ("Sở Y tế" ≈ "so y te")."""
+
+import unicodedata
+
+
+def fold_text(value: str) -> str:
+    """Lower-case ``value`` without tone and vowel marks, with đ → d and runs of spaces collapsed."""
+    decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
