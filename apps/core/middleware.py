@@ -5,6 +5,8 @@ import re
 import time
 import uuid
 
+from django.utils.cache import patch_vary_headers
+
 from .logs import request_id_var
 
 logger = logging.getLogger("egov.request")
@@ -56,4 +58,29 @@ class RequestLogMiddleware:
                 "htmx": bool(request.headers.get("HX-Request")),
             },
         )
+        return response
+
+
+class LanguageMiddleware:
+    """Vietnamese unless the visitor chose another language with the language form (cookie).
+
+    Django's LocaleMiddleware also follows the browser's Accept-Language; many phones in Vietnam
+    run an English system language, and their owners expect the portal in Vietnamese.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        available = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
         return response

@@ -21,3 +21,12 @@ def test_pages_forbid_framing_and_sniffing(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_unknown_pages_answer_a_vietnamese_404(client, settings):
+    settings.DEBUG = False
+
+    response = client.get("/khong-co-trang-nay/")
+
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.text
