@@ -14,10 +14,10 @@ from django.db import transaction
 from django.db.models import Q
 
 from apps.audit.actions import audit_record
+from apps.core.folding import fold_text
 from apps.core.formatting import format_date
 
 from .errors import OrganizationsError, OrganizationsErrorCode
-from .folding import fold_text
 from .identifiers import agency_identifier_check_parent, agency_identifier_validate
 from .models import AdministrativeUnit, Agency, AgencyVersion, Level, ReorganisationEvent, ReorganisationLink
 

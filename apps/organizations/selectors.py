@@ -11,7 +11,8 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .folding import fold_text
+from apps.core.folding import fold_text
+
 from .models import AdministrativeUnit, Agency, AgencyVersion, ReorganisationEvent, ReorganisationLink
 
 

@@ -1,4 +1,9 @@
-"""Fold Vietnamese text for diacritic-insensitive matching ("Sở Y tế" ≈ "so y te")."""
+"""Fold Vietnamese text for diacritic-insensitive matching ("Sở Y tế" ≈ "so y te").
+
+One folding function for every search in egov (names, catalogue, dossiers), so SQLite and
+PostgreSQL find the same rows: folded copies are stored next to the originals and matched with a
+plain LIKE, or fed to full-text indexes.
+"""
 
 import unicodedata
 
