@@ -11,11 +11,24 @@ from apps.core.logs import request_id_var
 
 from .context import client_ip_var
 from .models import AuditChainHead, AuditEvent, canonical_json, chain_hash
+from .search import actor_search_key, target_search_key
 
 
 def _snapshot(value: Any) -> Any:
     """The JSON form of a value as the database will give it back (so the hash re-computes)."""
-    return json.loads(canonical_json(value))
+    return _integral_floats_as_int(json.loads(canonical_json(value)))
+
+
+def _integral_floats_as_int(value: Any) -> Any:
+    # PostgreSQL's jsonb gives 1e20 back as the integer 100000000000000000000, and the hash must
+    # re-compute from what the database returns.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_integral_floats_as_int(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _integral_floats_as_int(item) for key, item in value.items()}
+    return value
 
 
 def _agency_of(actor) -> tuple[uuid_module.UUID | None, str]:
@@ -72,9 +85,12 @@ def audit_record(
     with transaction.atomic():
         head, _ = AuditChainHead.objects.get_or_create(pk=1)
         head = AuditChainHead.objects.select_for_update().get(pk=1)
+        occurred_at = timezone.now()
+        if head.occurred_at is not None and head.occurred_at > occurred_at:
+            occurred_at = head.occurred_at  # this server's clock is behind the last writer's
         event = AuditEvent(
             seq=head.seq + 1,
-            occurred_at=timezone.now(),
+            occurred_at=occurred_at,
             actor_uuid=actor.uuid if authenticated else None,
             actor_username=actor.get_username()[:150] if authenticated else "",
             actor_name=(actor.get_full_name() or "")[:200] if authenticated else "",
@@ -90,9 +106,11 @@ def audit_record(
             prev_hash=head.hash,
         )
         event.hash = chain_hash(event.prev_hash, event.hashed_fields())
+        event.actor_search = actor_search_key(event.actor_username, event.actor_name)
+        event.target_search = target_search_key(event.target_label)
         event.save(force_insert=True)
-        head.seq, head.hash = event.seq, event.hash
-        head.save(update_fields=["seq", "hash"])
+        head.seq, head.hash, head.occurred_at = event.seq, event.hash, event.occurred_at
+        head.save(update_fields=["seq", "hash", "occurred_at"])
     return event
 
 
@@ -111,4 +129,20 @@ def audit_security_event(*, request, action: str, username: str = "", details: d
             target_uuid=user.uuid if user is not None and user.is_authenticated else None,
             target_label=str(user) if user is not None and user.is_authenticated else username[:300],
             changes=changes,
+        )
+
+
+def audit_export_record(*, actor, filters: dict[str, Any]) -> AuditEvent:
+    """Record that ``actor`` exports the trail as CSV with these filters, before the file is streamed.
+
+    The file then holds the matching events older than this one, so the record says exactly what
+    left the system.
+    """
+    with transaction.atomic():
+        return audit_record(
+            actor=actor,
+            action="audit.export",
+            target_type="audit.auditevent",
+            target_label="Xuất nhật ký kiểm toán (CSV)",
+            changes={"filter": filters},
         )
