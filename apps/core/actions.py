@@ -1,14 +1,14 @@
 """State changes owned by core: long-running task requests, calendar overrides."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from . import auditing
 from .errors import CoreErrorCode, DomainError
-from .models import CalendarOverride, TaskProgress
-from .working_days import WorkingCalendar, clear_calendar_cache
+from .models import CalendarOverride, OfficeHoursRule, TaskProgress
+from .working_days import OfficeHours, WorkingCalendar, clear_calendar_cache
 
 
 @transaction.atomic
@@ -75,3 +75,39 @@ def calendar_override_remove(*, actor, day: date) -> None:
     )
     override.delete()
     transaction.on_commit(clear_calendar_cache)
+
+
+@transaction.atomic
+def office_hours_set(
+    *, actor, weekday: int, morning: tuple[time, time], afternoon: tuple[time, time], valid_from: date
+) -> OfficeHoursRule:
+    """Set a weekday's office hours from ``valid_from`` on (deadlines in hours follow them)."""
+    if weekday not in OfficeHoursRule.Weekday.values:
+        raise DomainError(CoreErrorCode.OFFICE_HOURS_INVALID, "Thứ trong tuần không hợp lệ.")
+    try:
+        hours = OfficeHours((morning, afternoon))
+    except ValueError:
+        raise DomainError(
+            CoreErrorCode.OFFICE_HOURS_INVALID,
+            "Giờ làm việc buổi sáng phải trước buổi chiều, mỗi buổi bắt đầu trước khi kết thúc.",
+        ) from None
+    if hours.seconds < 3600:
+        raise DomainError(CoreErrorCode.OFFICE_HOURS_INVALID, "Một ngày làm việc phải có ít nhất 1 giờ.")
+    rule, created = OfficeHoursRule.objects.select_for_update().get_or_create(
+        weekday=weekday,
+        valid_from=valid_from,
+        defaults={
+            "morning_start": morning[0],
+            "morning_end": morning[1],
+            "afternoon_start": afternoon[0],
+            "afternoon_end": afternoon[1],
+        },
+    )
+    before = None if created else {"hours": str(rule)}
+    if not created:
+        rule.morning_start, rule.morning_end = morning
+        rule.afternoon_start, rule.afternoon_end = afternoon
+        rule.save()
+    auditing.record(actor=actor, action="core.office_hours.set", target=rule, before=before, after={"hours": str(rule)})
+    transaction.on_commit(clear_calendar_cache)
+    return rule

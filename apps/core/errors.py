@@ -24,3 +24,4 @@ class CoreErrorCode(StrEnum):
     CALENDAR_DUPLICATE = "calendar_duplicate"
     CALENDAR_REASON_MISSING = "calendar_reason_missing"
     CALENDAR_NOT_FOUND = "calendar_not_found"
+    OFFICE_HOURS_INVALID = "office_hours_invalid"

@@ -117,3 +117,39 @@ class CalendarOverride(BaseModel):
     def __str__(self) -> str:
         kind = "làm việc" if self.is_working_day else "nghỉ"
         return f"{self.day:%d/%m/%Y}: {kind} ({self.reason})"
+
+
+class OfficeHoursRule(BaseModel):
+    """Office hours of one weekday from a date on: a morning and an afternoon range.
+
+    One working day is the office time of that day (8 hours by default); deadlines counted in
+    working hours walk through these ranges. A weekday without a rule uses the default hours.
+    """
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    morning_start = models.TimeField(_("morning from"))
+    morning_end = models.TimeField(_("morning to"))
+    afternoon_start = models.TimeField(_("afternoon from"))
+    afternoon_end = models.TimeField(_("afternoon to"))
+    valid_from = models.DateField(_("in force from"))
+
+    class Meta:
+        ordering = ["weekday", "-valid_from"]
+        constraints = [models.UniqueConstraint(fields=["weekday", "valid_from"], name="core_office_hours_once")]
+        verbose_name = _("office hours")
+        verbose_name_plural = _("office hours")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_weekday_display()}: {self.morning_start:%H:%M}–{self.morning_end:%H:%M}, "
+            f"{self.afternoon_start:%H:%M}–{self.afternoon_end:%H:%M} (từ {self.valid_from:%d/%m/%Y})"
+        )

@@ -105,6 +105,7 @@ class WorkingCalendar:
     overrides: dict[date, bool] = field(default_factory=dict)
     hours: OfficeHours = DEFAULT_HOURS
     weekend_hours: OfficeHours | None = None  # hours of a worked weekend day (default: same)
+    weekday_hours: dict[int, OfficeHours] = field(default_factory=dict)  # per weekday, from the rules
     days_off: set[date] = field(default_factory=set, init=False)  # off although Monday–Friday
     days_on: set[date] = field(default_factory=set, init=False)  # worked although a weekend day
     years: set[int] = field(default_factory=set, init=False)
@@ -134,6 +135,8 @@ class WorkingCalendar:
         return holidays.country_holidays("VN", years=day.year).get(day)
 
     def hours_of(self, day: date) -> OfficeHours:
+        if day.weekday() in self.weekday_hours:
+            return self.weekday_hours[day.weekday()]
         if day.weekday() >= 5 and self.weekend_hours is not None:
             return self.weekend_hours
         return self.hours
@@ -274,10 +277,27 @@ def get_calendar() -> WorkingCalendar:
             return _cached[1]
     from .models import CalendarOverride
 
-    calendar = WorkingCalendar(overrides=dict(CalendarOverride.objects.values_list("day", "is_working_day")))
+    calendar = WorkingCalendar(
+        overrides=dict(CalendarOverride.objects.values_list("day", "is_working_day")),
+        weekday_hours=office_hours_in_force(),
+    )
     with _lock:
         _cached = (now, calendar)
     return calendar
+
+
+def office_hours_in_force(on: date | None = None) -> dict[int, OfficeHours]:
+    """Office hours per weekday from the rules in force on ``on`` (today by default)."""
+    from .models import OfficeHoursRule
+
+    on = on or datetime.now(VN_TZ).date()
+    hours: dict[int, OfficeHours] = {}
+    for rule in OfficeHoursRule.objects.filter(valid_from__lte=on).order_by("weekday", "-valid_from"):
+        if rule.weekday not in hours:
+            hours[rule.weekday] = OfficeHours(
+                ((rule.morning_start, rule.morning_end), (rule.afternoon_start, rule.afternoon_end))
+            )
+    return hours
 
 
 def clear_calendar_cache() -> None:

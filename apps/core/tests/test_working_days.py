@@ -211,3 +211,45 @@ def test_calendar_page_is_for_administrators(client):
     client.force_login(UserFactory(roles=[Role.HANDLER]))
 
     assert client.get("/lam-viec/he-thong/lich-lam-viec/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_office_hours_are_data_and_change_hour_deadlines(django_capture_on_commit_callbacks):
+    from datetime import time
+
+    from apps.core.actions import office_hours_set
+
+    monday = at(2026, 11, 16, 16)
+    assert get_calendar().add_working_hours(monday, 2) == at(2026, 11, 17, 8, 30)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for weekday in range(5):
+            office_hours_set(
+                actor=None,
+                weekday=weekday,
+                morning=(time(7, 0), time(11, 30)),
+                afternoon=(time(13, 30), time(17, 0)),
+                valid_from=date(2026, 1, 1),
+            )
+
+    calendar = get_calendar()
+    assert calendar.hours_of(date(2026, 11, 17)).seconds == 8 * 3600
+    assert calendar.add_working_hours(monday, 2) == at(2026, 11, 17, 8, 0)
+
+
+@pytest.mark.django_db
+def test_office_hours_with_the_afternoon_before_the_morning_are_refused():
+    from datetime import time
+
+    from apps.core.actions import office_hours_set
+    from apps.core.models import OfficeHoursRule
+
+    with pytest.raises(DomainError, match="buổi sáng phải trước buổi chiều"):
+        office_hours_set(
+            actor=None,
+            weekday=0,
+            morning=(time(13, 0), time(17, 0)),
+            afternoon=(time(7, 30), time(11, 30)),
+            valid_from=date(2026, 1, 1),
+        )
+    assert not OfficeHoursRule.objects.exists()
