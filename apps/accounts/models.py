@@ -74,7 +74,7 @@ class User(AbstractUser):
         return membership.agency if membership else None
 
     def audit_scope_uuids(self):
-        """UUIDs of the agencies whose audit events this user may read (None: all)."""
+        """UUIDs of the agencies whose audit events this user may read (superusers: None, read as all)."""
         from .selectors import audit_scope_agencies
 
         agencies = audit_scope_agencies(self)
