@@ -4,16 +4,14 @@ The trail stores the folded actor and target names next to the originals, so a f
 ``LIKE`` on both databases, without the ``unaccent`` extension or a custom SQLite function.
 """
 
-import unicodedata
+from apps.core.folding import fold_text
 
 SEARCH_MAX_LENGTH = 500
 
 
 def fold(text: str) -> str:
-    """'Nguyễn Văn Đức' → 'nguyen van duc'."""
-    text = (text or "").replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    """'Nguyễn Văn Đức' → 'nguyen van duc' (the platform's one folding function)."""
+    return fold_text(text or "")
 
 
 def actor_search_key(username: str, name: str) -> str:
