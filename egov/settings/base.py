@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.organizations",
     "apps.accounts",
+    "apps.procedures",
 ]
 
 MIDDLEWARE = [
