@@ -235,6 +235,21 @@ class WorkingCalendar:
             if remaining == 0:
                 return self._moment(day, Decimal(0))
 
+    def add_working_seconds(self, moment: datetime, seconds: int) -> datetime:
+        """``moment`` moved by ``seconds`` of office time, forwards or (negative) backwards."""
+        if seconds >= 0:
+            return self.add_working_hours(moment, Decimal(seconds) / 3600)
+        remaining = -seconds
+        day, fraction = self._position(moment)
+        office = self.hours_of(day)
+        elapsed = int((fraction * office.seconds).to_integral_value())
+        while remaining > elapsed:
+            remaining -= elapsed
+            day = self.previous_working_day(day)
+            office = self.hours_of(day)
+            elapsed = office.seconds
+        return self._moment(day, Decimal(elapsed - remaining) / Decimal(office.seconds))
+
     def working_seconds_between(self, start: datetime, end: datetime) -> int:
         """Office seconds from ``start`` to ``end`` (negative when ``end`` is earlier)."""
         if end < start:
