@@ -23,11 +23,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.working_days import VN_TZ, WorkingCalendar
-
-
-class DeadlineUnit(models.TextChoices):
-    WORKING_DAYS = "days", _("working days")
-    WORKING_HOURS = "hours", _("working hours")
+from apps.procedures.models import DeadlineUnit, deadline_label
 
 
 class Timeliness(models.TextChoices):
@@ -42,14 +38,18 @@ class Deadline:
     unit: str = DeadlineUnit.WORKING_DAYS
 
     def __str__(self) -> str:
-        value = f"{self.value.normalize():f}".replace(".", ",")
-        return f"{value} {'ngày làm việc' if self.unit == DeadlineUnit.WORKING_DAYS else 'giờ làm việc'}"
+        return deadline_label(self.value, self.unit)
 
 
 def due_from(calendar: WorkingCalendar, start: datetime, deadline: Deadline) -> datetime:
-    """The moment ``deadline`` after a clock start."""
+    """The moment ``deadline`` after a clock start ("same day": the close of the start's day)."""
     if deadline.unit == DeadlineUnit.WORKING_HOURS:
         return calendar.add_working_hours(start, deadline.value)
+    if deadline.unit == DeadlineUnit.SAME_DAY:
+        day = start.astimezone(VN_TZ).date()
+        if not calendar.is_working_day(day):
+            day = calendar.next_working_day(day)
+        return datetime.combine(day, calendar.hours_of(day).closing, VN_TZ)
     return calendar.add_working_days(start, deadline.value)
 
 

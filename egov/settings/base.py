@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "apps.organizations",
     "apps.accounts",
     "apps.procedures",
+    "apps.dossiers",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ SMS_BACKEND = "apps.core.messaging.LocmemSmsGateway"
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 TASKS = {**TASKS, "default": {**TASKS["default"], "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="egov-test-media-"))
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="egov-test-static-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -8,7 +8,6 @@ import pytest
 from apps.core.working_days import VN_TZ, WorkingCalendar
 from apps.dossiers.clock import (
     Deadline,
-    DeadlineUnit,
     Timeliness,
     apology_allowed,
     clock_start,
@@ -19,6 +18,7 @@ from apps.dossiers.clock import (
     supplement_restarts,
     timeliness,
 )
+from apps.procedures.models import DeadlineUnit
 
 CAL = WorkingCalendar()
 DAYS = DeadlineUnit.WORKING_DAYS
@@ -153,3 +153,12 @@ def test_timeliness(finished, expected):
 )
 def test_countdown_in_working_time(now, text):
     assert countdown(CAL, due_at=at(2026, 11, 26, 10), now=now) == text
+
+
+def test_same_day_deadline_ends_at_the_close_of_the_counting_day():
+    assert due_from(CAL, clock_start(CAL, at(2026, 11, 16, 9)), Deadline(Decimal(0), DeadlineUnit.SAME_DAY)) == at(
+        2026, 11, 16, 17
+    )
+    assert due_from(CAL, clock_start(CAL, at(2026, 11, 23, 16)), Deadline(Decimal(0), DeadlineUnit.SAME_DAY)) == at(
+        2026, 11, 25, 17
+    )
