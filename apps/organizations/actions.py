@@ -704,3 +704,29 @@ def agencies_abolish(
         _end_agency(locked, last_day=effective_date - ONE_DAY, ended=ended)
     _audit_event(actor=actor, action="organizations.agencies_abolish", event=event, ended=ended, created=[])
     return event
+
+
+@transaction.atomic
+def agency_identifier_set(*, actor, agency: Agency, identifier: str) -> Agency:
+    """Give an agency in force its QCVN 102:2016 identifier (e.g. once the province assigns one)."""
+    agency = _lock(agency)
+    if agency.identifier:
+        raise OrganizationsError(
+            Code.IDENTIFIER_TAKEN,
+            f"“{agency}” đã có mã định danh {agency.identifier}; mã đã cấp không đổi (các mã hồ sơ đã dùng nó).",
+        )
+    identifier = _check_identifier(
+        identifier, parent=agency.parent, valid_from=agency.valid_from, valid_to=agency.valid_to
+    )
+    if not identifier:
+        raise OrganizationsError(Code.IDENTIFIER_INVALID, "Cần nhập mã định danh.")
+    agency.identifier = identifier
+    agency.save(update_fields=["identifier", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="organizations.agency_identifier_set",
+        target=agency,
+        before={"identifier": ""},
+        after={"identifier": identifier},
+    )
+    return agency

@@ -35,6 +35,7 @@ from .actions import (
     agencies_establish,
     agencies_merge,
     agency_create,
+    agency_identifier_set,
     responsibilities_transfer,
 )
 from .identifiers import agency_identifier_format
@@ -396,3 +397,31 @@ def _two_level_government(report) -> None:
         note="Kết thúc hoạt động của chính quyền cấp huyện (Luật Tổ chức chính quyền địa phương).",
     )
     report("Kết thúc cấp huyện")
+
+
+@demo_step(order=7, label="Mã định danh UBND cấp xã (mẫu)")
+def demo_commune_identifiers(report) -> None:
+    """Level-2 identifiers for the 69 commune committees, which report to UBND tỉnh since 01/7/2025.
+
+    The province's real assignment is not known to us: numbers still free at level 2 are used in
+    GSO order, then — by the rule that two agencies in force at the same time never share an
+    identifier — the numbers of the district committees that ended on 30/06/2025. Demo data.
+    """
+    communes = list(
+        Agency.objects.valid_on(TWO_LEVELS_START)
+        .filter(category=Category.PEOPLES_COMMITTEE, level=Level.COMMUNE)
+        .order_by("administrative_unit__code")
+    )
+    missing = [c for c in communes if not c.identifier]
+    if not missing:
+        return
+    in_force = set(
+        Agency.objects.valid_on(TWO_LEVELS_START).exclude(identifier="").values_list("identifier", flat=True)
+    )
+    ever = set(Agency.objects.exclude(identifier="").values_list("identifier", flat=True))
+    never_used = [n for n in range(2, 100) if _ident(n) not in ever]
+    freed = [n for n in range(2, 100) if _ident(n) in ever and _ident(n) not in in_force]
+    pool = iter(never_used + freed)
+    for commune in missing:
+        agency_identifier_set(actor=None, agency=commune, identifier=_ident(next(pool)))
+    report(f"{len(missing)} mã")

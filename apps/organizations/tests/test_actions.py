@@ -501,3 +501,22 @@ def test_abolish_dated_before_the_agency_existed_is_refused():
         Code.EVENT_BEFORE_AGENCY,
         lambda: agencies_abolish(actor=None, agencies=[agency], effective_date=MERGER_DAY, decision=DECISION),
     )
+
+
+def test_an_identifier_is_given_once_and_must_be_free():
+    from apps.organizations.actions import agency_identifier_set
+
+    from .factories import make_agency
+
+    province = make_agency("UBND tỉnh Thử", category=Agency.Category.PEOPLES_COMMITTEE, identifier="000.00.00.H27")
+    taken = make_agency("Sở Thử A", parent=province, identifier="000.00.05.H27")
+    commune = make_agency("UBND xã Thử", parent=province, category=Agency.Category.PEOPLES_COMMITTEE)
+
+    with pytest.raises(OrganizationsError, match="không được trùng mã"):
+        agency_identifier_set(actor=None, agency=commune, identifier=taken.identifier)
+    agency_identifier_set(actor=None, agency=commune, identifier="000.00.06.H27")
+    with pytest.raises(OrganizationsError, match="không đổi"):
+        agency_identifier_set(actor=None, agency=commune, identifier="000.00.07.H27")
+
+    commune.refresh_from_db()
+    assert commune.identifier == "000.00.06.H27"
