@@ -482,9 +482,9 @@ def _active_steps(dossier: Dossier):
 
 
 @transaction.atomic
-def step_assign(*, actor, step: DossierStep, assignee) -> DossierStep:
+def step_assign(*, actor, step: DossierStep, assignee, expected_status: int | None = None) -> DossierStep:
     """A head of unit (or leader) gives an active step to a handler of the step's agency."""
-    dossier = _lock(step.dossier)
+    dossier = _lock(step.dossier, expected_status=expected_status)
     step = DossierStep.objects.select_for_update().select_related("agency").get(pk=step.pk)
     if step.state != DossierStep.State.ACTIVE:
         raise DossierError(DossierErrorCode.STEP_NOT_ACTIVE, "Bước này không còn đang xử lý.")
