@@ -581,9 +581,11 @@ def step_complete(
 
 
 @transaction.atomic
-def dossier_result_attach(*, actor, dossier: Dossier, document: DocumentInput) -> DossierDocument:
+def dossier_result_attach(
+    *, actor, dossier: Dossier, document: DocumentInput, expected_status: int | None = None
+) -> DossierDocument:
     """Attach the result (a PDF, or a paper result noted as such)."""
-    dossier = _lock(dossier)
+    dossier = _lock(dossier, expected_status=expected_status)
     if dossier.status not in {Status.RECEIVED, Status.PROCESSING, Status.DONE}:
         raise DossierError(DossierErrorCode.TRANSITION_REFUSED, "Chỉ đính kèm kết quả khi hồ sơ đang được giải quyết.")
     active = list(_active_steps(dossier))
