@@ -36,6 +36,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "accounts.view_membership",
             "accounts.change_membership",
             "audit.view_auditevent",
+            "procedures.change_procedure",
         }
     ),
 }

@@ -133,6 +133,12 @@ class Procedure(BaseModel):
     def get_absolute_url(self) -> str:
         return reverse("procedures:detail", kwargs={"uuid": self.uuid})
 
+    @property
+    def current_deadline_label(self) -> str:
+        """The in-force deadline annotated by ``selectors.catalogue_search`` ("" without it)."""
+        unit = getattr(self, "current_deadline_unit", None)
+        return deadline_label(self.current_deadline_value, unit) if unit else ""
+
 
 class ProcedureVersion(BaseModel):
     """What the law says about a procedure during one period; immutable once ``in_use``.
