@@ -68,7 +68,7 @@ class _Change:
 
 # --- helpers --------------------------------------------------------------------------------------
 def _lock(dossier: Dossier, *, expected_status: int | None = None) -> Dossier:
-    locked = Dossier.objects.select_for_update().select_related("version", "receiving_agency").get(pk=dossier.pk)
+    locked = Dossier.objects.select_for_update(of=("self",)).select_related("version", "receiving_agency").get(pk=dossier.pk)
     if expected_status is not None and locked.status != expected_status:
         raise DossierError(
             DossierErrorCode.CONCURRENT_CHANGE,
@@ -336,7 +336,8 @@ def dossier_receive(
     from_status, dossier.status = _move(dossier, Transition.RECEIVE)
     at = at or timezone.now()
     calendar = get_calendar()
-    procedure_version_mark_in_use(actor=actor, version=dossier.version)
+    if not dossier.version.in_use:  # never cleared once set: no lock needed after the first receipt
+        procedure_version_mark_in_use(actor=actor, version=dossier.version)
     dossier.code = dossier_code_draw(dossier.receiving_agency, at)
     local_year = at.astimezone(VN_TZ).year
     dossier.register_year = local_year
@@ -485,7 +486,7 @@ def _active_steps(dossier: Dossier):
 def step_assign(*, actor, step: DossierStep, assignee, expected_status: int | None = None) -> DossierStep:
     """A head of unit (or leader) gives an active step to a handler of the step's agency."""
     dossier = _lock(step.dossier, expected_status=expected_status)
-    step = DossierStep.objects.select_for_update().select_related("agency").get(pk=step.pk)
+    step = DossierStep.objects.select_for_update(of=("self",)).select_related("agency").get(pk=step.pk)
     if step.state != DossierStep.State.ACTIVE:
         raise DossierError(DossierErrorCode.STEP_NOT_ACTIVE, "Bước này không còn đang xử lý.")
     _require_role(actor, step.agency, {Role.HEAD_OF_UNIT, Role.AGENCY_LEADER})
@@ -523,7 +524,7 @@ def step_complete(
     """Finish one active step; when its group is done the next group starts, and the dossier is
     processed (status 9) once only the return of the result is left."""
     dossier = _lock(step.dossier, expected_status=expected_status)
-    step = DossierStep.objects.select_for_update().select_related("agency").get(pk=step.pk)
+    step = DossierStep.objects.select_for_update(of=("self",)).select_related("agency").get(pk=step.pk)
     if step.state != DossierStep.State.ACTIVE:
         raise DossierError(
             DossierErrorCode.STEP_NOT_ACTIVE, "Bước này đã được người khác hoàn thành hoặc chưa bắt đầu."

@@ -70,7 +70,7 @@ def reminders_run(now: datetime | None = None) -> RunReport:
     for pk in active.filter(due_at__lte=soon, due_at__gt=now, reminded_at__isnull=True).values_list("pk", flat=True):
         with transaction.atomic():
             step = (
-                DossierStep.objects.select_for_update(skip_locked=True)
+                DossierStep.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("dossier", "agency", "assignee")
                 .filter(pk=pk, reminded_at__isnull=True, state=DossierStep.State.ACTIVE)
                 .first()
@@ -93,7 +93,7 @@ def reminders_run(now: datetime | None = None) -> RunReport:
     for pk in active.filter(due_at__lte=now, escalated_at__isnull=True).values_list("pk", flat=True):
         with transaction.atomic():
             step = (
-                DossierStep.objects.select_for_update(skip_locked=True)
+                DossierStep.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("dossier", "agency", "assignee")
                 .filter(pk=pk, escalated_at__isnull=True, state=DossierStep.State.ACTIVE)
                 .first()

@@ -255,7 +255,7 @@ def procedure_update(*, actor, procedure: Procedure, spec: ProcedureSpec) -> Pro
 
     The national code never changes: a new code is a new procedure.
     """
-    procedure = Procedure.objects.select_for_update().select_related("sector").get(pk=procedure.pk)
+    procedure = Procedure.objects.select_for_update(of=("self",)).select_related("sector").get(pk=procedure.pk)
     if spec.code != procedure.code:
         raise ProceduresError(Code.INVALID, f"Không đổi được mã thủ tục {procedure.code}: mã mới là thủ tục mới.")
     sector, events, problems = _resolve_references(spec)
@@ -363,7 +363,7 @@ def procedure_version_publish(
 @transaction.atomic
 def procedure_version_update(*, actor, version: ProcedureVersion, spec: VersionSpec) -> ProcedureVersion:
     """Correct a version that no dossier uses yet (its content is replaced; dates stay)."""
-    version = ProcedureVersion.objects.select_for_update().select_related("procedure").get(pk=version.pk)
+    version = ProcedureVersion.objects.select_for_update(of=("self",)).select_related("procedure").get(pk=version.pk)
     if version.in_use:
         raise ProceduresError(
             Code.VERSION_IN_USE,
@@ -403,7 +403,7 @@ def procedure_version_mark_in_use(*, actor, version: ProcedureVersion) -> Proced
     Call it inside the transaction that saves the dossier: the row lock makes a concurrent
     ``procedure_version_update`` wait and then refuse. Idempotent; audited only the first time.
     """
-    version = ProcedureVersion.objects.select_for_update().select_related("procedure").get(pk=version.pk)
+    version = ProcedureVersion.objects.select_for_update(of=("self",)).select_related("procedure").get(pk=version.pk)
     if not version.in_use:
         version.in_use = True
         version.save(update_fields=["in_use", "updated_at"])
