@@ -9,6 +9,8 @@ in its transaction, and schedules notifications to the applicant on commit.
 """
 
 import hashlib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -34,6 +36,27 @@ from .models import Dossier, DossierDocument, DossierEvent, DossierStep, Dossier
 from .statuses import Channel, Status, Transition, TransitionRefused, transition_target
 
 GRANT_TYPE = "dossiers.dossier"
+
+# Set only by historical imports (and the demo data): the moment the actions take as "now".
+_acting_at: ContextVar[datetime | None] = ContextVar("dossier_acting_at", default=None)
+
+
+def _now() -> datetime:
+    return _acting_at.get() or timezone.now()
+
+
+@contextmanager
+def acting_at(moment: datetime):
+    """Run actions as if it were ``moment`` (for importing history from a previous system).
+
+    The dossier's own times (receipt, steps, trail) follow ``moment``; the audit trail keeps the
+    real time of the import.
+    """
+    token = _acting_at.set(moment)
+    try:
+        yield
+    finally:
+        _acting_at.reset(token)
 
 
 @dataclass(frozen=True)
@@ -68,7 +91,9 @@ class _Change:
 
 # --- helpers --------------------------------------------------------------------------------------
 def _lock(dossier: Dossier, *, expected_status: int | None = None) -> Dossier:
-    locked = Dossier.objects.select_for_update(of=("self",)).select_related("version", "receiving_agency").get(pk=dossier.pk)
+    locked = (
+        Dossier.objects.select_for_update(of=("self",)).select_related("version", "receiving_agency").get(pk=dossier.pk)
+    )
     if expected_status is not None and locked.status != expected_status:
         raise DossierError(
             DossierErrorCode.CONCURRENT_CHANGE,
@@ -91,7 +116,7 @@ def _actor_name(actor) -> str:
 
 
 def _record(dossier: Dossier, *, actor, change: _Change, from_status, due_before, agency=None) -> DossierEvent:
-    now = timezone.now()
+    now = _now()
     event = DossierEvent.objects.create(
         dossier=dossier,
         at=now,
@@ -218,7 +243,7 @@ def dossier_register(
         existing = Dossier.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
-    at = at or timezone.now()
+    at = at or _now()
     version = procedure_version_in_force(procedure, at)
     if (
         version is None
@@ -334,7 +359,7 @@ def dossier_receive(
             "Hồ sơ còn thiếu giấy tờ bắt buộc: " + "; ".join(missing) + ". Hãy lập phiếu yêu cầu bổ sung (mẫu 02).",
         )
     from_status, dossier.status = _move(dossier, Transition.RECEIVE)
-    at = at or timezone.now()
+    at = at or _now()
     calendar = get_calendar()
     if not dossier.version.in_use:  # never cleared once set: no lock needed after the first receipt
         procedure_version_mark_in_use(actor=actor, version=dossier.version)
@@ -417,7 +442,7 @@ def dossier_ask_to_complete(
         dossier=dossier,
         kind=DossierWait.Kind.SUPPLEMENT_BEFORE_RECEIPT,
         effect=DossierWait.Effect.NONE,
-        requested_at=timezone.now(),
+        requested_at=_now(),
         requested_by=actor if actor is not None and actor.is_authenticated else None,
         items=items,
         reason=note.strip(),
@@ -463,7 +488,7 @@ def dossier_refuse(*, actor, dossier: Dossier, reasons: str, expected_status: in
     if dossier.received_at is not None:
         raise DossierError(DossierErrorCode.TRANSITION_REFUSED, "Hồ sơ đã tiếp nhận: dùng “dừng xử lý” kèm lý do.")
     from_status, dossier.status = _move(dossier, Transition.REFUSE)
-    dossier.closed_at = timezone.now()
+    dossier.closed_at = _now()
     _save(dossier, "status", "closed_at")
     _record(
         dossier,
@@ -534,7 +559,7 @@ def step_complete(
     _require_role(actor, step.agency, {step.role, Role.HEAD_OF_UNIT, Role.AGENCY_LEADER})
     from_status = dossier.status
     _move(dossier, Transition.STEP_COMPLETE)
-    at = at or timezone.now()
+    at = at or _now()
     calendar = get_calendar()
     step.state = DossierStep.State.DONE
     step.finished_at = at
@@ -667,7 +692,7 @@ def dossier_request_supplement(
     agency = _processing_agency(dossier)
     _require_role(actor, agency, {Role.HANDLER, Role.HEAD_OF_UNIT, Role.AGENCY_LEADER, Role.DESK_OFFICER})
     from_status, dossier.status = _move(dossier, Transition.REQUEST_SUPPLEMENT)
-    at = timezone.now()
+    at = _now()
     calendar = get_calendar()
     effect = _wait_effect(dossier, ClockRule.Event.SUPPLEMENT_REQUEST, at, calendar)
     kind = DossierWait.Kind.SUPPLEMENT
@@ -718,7 +743,7 @@ def dossier_supplement_received(
         .order_by("-requested_at")
         .first()
     )
-    at = timezone.now()
+    at = _now()
     calendar = get_calendar()
     _store_documents(dossier, documents or [], kind=DossierDocument.Kind.SUPPLEMENT, actor=actor)
     due_before = dossier.due_at
@@ -763,7 +788,7 @@ def dossier_request_payment(
     agency = _processing_agency(dossier)
     _require_role(actor, agency, {Role.HANDLER, Role.HEAD_OF_UNIT, Role.AGENCY_LEADER, Role.DESK_OFFICER})
     from_status, dossier.status = _move(dossier, Transition.REQUEST_PAYMENT)
-    at = timezone.now()
+    at = _now()
     calendar = get_calendar()
     effect = _wait_effect(dossier, ClockRule.Event.FINANCIAL_OBLIGATION, at, calendar)
     due_before = dossier.due_at
@@ -805,7 +830,7 @@ def dossier_payment_done(*, actor, dossier: Dossier, expected_status: int | None
         .order_by("-requested_at")
         .first()
     )
-    at = timezone.now()
+    at = _now()
     due_before = dossier.due_at
     if dossier.is_paused:
         _resume(dossier, at, get_calendar(), restart=wait is not None and wait.effect == DossierWait.Effect.RESTART)
@@ -841,7 +866,7 @@ def dossier_apologise(
         raise DossierError(
             DossierErrorCode.APOLOGY_TWICE, "Đã xin lỗi và hẹn lại ngày trả một lần; chỉ được hẹn lại một lần."
         )
-    now = timezone.now()
+    now = _now()
     calendar = get_calendar()
     if dossier.due_at is None or not clock.apology_allowed(calendar, due_at=dossier.due_at, at=now):
         raise DossierError(
@@ -881,7 +906,7 @@ def dossier_withdraw(*, actor, dossier: Dossier, reason: str = "", expected_stat
     if not is_applicant:
         _require_role(actor, dossier.receiving_agency, {Role.DESK_OFFICER, Role.HEAD_OF_UNIT, Role.AGENCY_LEADER})
     from_status, dossier.status = _move(dossier, Transition.WITHDRAW)
-    _close(dossier, timezone.now())
+    _close(dossier, _now())
     _save(dossier, "status", "closed_at")
     _record(
         dossier,
@@ -905,7 +930,7 @@ def dossier_stop(*, actor, dossier: Dossier, reason: str, expected_status: int |
     agency = _processing_agency(dossier)
     _require_role(actor, agency, {Role.HEAD_OF_UNIT, Role.AGENCY_LEADER})
     from_status, dossier.status = _move(dossier, Transition.STOP)
-    _close(dossier, timezone.now())
+    _close(dossier, _now())
     _save(dossier, "status", "closed_at")
     _record(
         dossier,
@@ -929,7 +954,7 @@ def dossier_return_result(
     if channel not in Channel.values:
         raise DossierError(DossierErrorCode.TRANSITION_REFUSED, "Hình thức trả kết quả không hợp lệ.")
     from_status, dossier.status = _move(dossier, Transition.RETURN_RESULT)
-    now = timezone.now()
+    now = _now()
     dossier.returned_at = dossier.closed_at = now
     dossier.result_channel = channel
     for step in _active_steps(dossier):

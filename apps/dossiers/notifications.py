@@ -4,6 +4,9 @@ Texts are written once here; SMS text stays ASCII (Vietnamese without marks) so 
 SMS on every network. Sent on commit through the core messaging adapters.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from apps.core.folding import fold_text
 from apps.core.messaging import send_email, send_sms
 from apps.core.working_days import VN_TZ
@@ -53,8 +56,23 @@ MESSAGES = {
 }
 
 
+_silent: ContextVar[bool] = ContextVar("dossier_notifications_silent", default=False)
+
+
+@contextmanager
+def silenced():
+    """No message to applicants inside this block (importing history: they were told back then)."""
+    token = _silent.set(True)
+    try:
+        yield
+    finally:
+        _silent.reset(token)
+
+
 def dossier_notify(dossier: Dossier, event: str) -> None:
     """Send the applicant the message of ``event`` (once the current transaction commits)."""
+    if _silent.get():
+        return
     subject, body = MESSAGES[event]
     values = {
         "code": dossier.code or "",
