@@ -13,6 +13,7 @@ urlpatterns = [
     path("lam-viec/nhat-ky/", include("apps.audit.urls")),
     path("lam-viec/co-quan/", include("apps.organizations.urls")),
     path("lam-viec/thu-tuc/", include("apps.procedures.urls")),
+    path("lam-viec/ho-so/in/", include("apps.dossiers.printing.urls")),
     path("i18n/setlang/", two_factor_exempt(set_language), name="set_language"),
     path("quan-tri/", admin.site.urls),
 ]
