@@ -36,6 +36,12 @@ from .models import Dossier, DossierDocument, DossierEvent, DossierStep, Dossier
 from .statuses import Channel, Status, Transition, TransitionRefused, transition_target
 
 GRANT_TYPE = "dossiers.dossier"
+# Notes are stored text: written in Vietnamese whatever language the acting session uses.
+CHANNEL_NOTES = {
+    Channel.DESK: "Nộp trực tiếp tại bộ phận một cửa",
+    Channel.ONLINE: "Nộp trực tuyến",
+    Channel.POSTAL: "Qua dịch vụ bưu chính công ích",
+}
 
 # Set only by historical imports (and the demo data): the moment the actions take as "now".
 _acting_at: ContextVar[datetime | None] = ContextVar("dossier_acting_at", default=None)
@@ -279,7 +285,7 @@ def dossier_register(
     _record(
         dossier,
         actor=actor,
-        change=_Change(Transition.SUBMIT_ONLINE, note=Channel(channel).label),
+        change=_Change(Transition.SUBMIT_ONLINE, note=CHANNEL_NOTES[channel]),
         from_status=from_status,
         due_before=None,
         agency=receiving_agency,
@@ -967,7 +973,7 @@ def dossier_return_result(
     _record(
         dossier,
         actor=actor,
-        change=_Change(Transition.RETURN_RESULT, note=Channel(channel).label),
+        change=_Change(Transition.RETURN_RESULT, note=CHANNEL_NOTES[channel]),
         from_status=from_status,
         due_before=dossier.due_at,
         agency=dossier.receiving_agency,

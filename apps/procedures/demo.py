@@ -148,6 +148,18 @@ def province_steps(agency: str, days, *, consult: list[str] | None = None) -> li
     return steps
 
 
+def province_2017_steps(agency: str, days, *, consult: list[str] | None = None) -> list[dict]:
+    """Before the provincial service centre (opened 10/2017): intake and return at the department."""
+    steps = province_steps(agency, days, consult=consult)
+    for step in (steps[0], steps[-1]):
+        step["agency"] = agency
+        step["name"] = step["name"].replace(" tại Trung tâm Hành chính công", " tại bộ phận một cửa của Sở")
+    return steps
+
+
+HISTORY_START = "2017-01-01"  # versions in force in 2017, when the province had three levels
+
+
 def _deadline_text(value, unit: str) -> str:
     if unit == "same_day":
         return "Trong ngày làm việc; hồ sơ nhận sau 15 giờ thì trả trong ngày làm việc tiếp theo."
@@ -663,9 +675,25 @@ def demo_document() -> dict:
             online="full",
             level4=4,
             versions=[
+                _version(
+                    deadline=10,
+                    documents=[
+                        ("Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", 1, 0, 0, True, "Mẫu số 03/2013/TT-LLTP"),
+                        ("Bản chụp giấy chứng minh nhân dân hoặc hộ chiếu", 0, 0, 1, True, ""),
+                    ],
+                    fees=[("charge", "Phí cung cấp thông tin lý lịch tư pháp", 200000, "")],
+                    steps=province_2017_steps("Sở Tư pháp", 10, consult=["Công an tỉnh Hà Tĩnh"]),
+                    result="Phiếu lý lịch tư pháp số 1 hoặc số 2.",
+                    subjects="Công dân Việt Nam; người nước ngoài cư trú tại Việt Nam",
+                    agency_text="Sở Tư pháp (tiếp nhận và trả kết quả tại bộ phận một cửa của Sở)",
+                    legal_basis="Luật Lý lịch tư pháp 2009",
+                    fields=APPLICANT_FIELDS,
+                    valid_from=HISTORY_START,
+                ),
                 _province_version(
                     "Sở Tư pháp",
                     10,
+                    change_note="Tiếp nhận tại Trung tâm Hành chính công; căn cước thay chứng minh nhân dân.",
                     documents=[
                         ("Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", 1, 0, 0, True, "Mẫu số 03/2013/TT-LLTP"),
                         ID_CARD,

@@ -322,5 +322,7 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
