@@ -21,10 +21,10 @@ class Role(models.TextChoices):
 
 # Permissions ("app_label.codename") each role grants; apps add theirs as they land.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.DESK_OFFICER: frozenset(),
-    Role.HANDLER: frozenset(),
-    Role.HEAD_OF_UNIT: frozenset({"accounts.view_membership"}),
-    Role.AGENCY_LEADER: frozenset({"accounts.view_membership"}),
+    Role.DESK_OFFICER: frozenset({"dossiers.view_dossier", "dossiers.add_dossier"}),
+    Role.HANDLER: frozenset({"dossiers.view_dossier"}),
+    Role.HEAD_OF_UNIT: frozenset({"accounts.view_membership", "dossiers.view_dossier"}),
+    Role.AGENCY_LEADER: frozenset({"accounts.view_membership", "dossiers.view_dossier"}),
     Role.CLERK: frozenset(),
     Role.COMMITTEE_SECRETARY: frozenset(),
     Role.AUDITOR: frozenset({"core.view_taskprogress", "accounts.view_membership", "audit.view_auditevent"}),
