@@ -15,6 +15,7 @@ urlpatterns = [
     path("lam-viec/thu-tuc/", include("apps.procedures.urls")),
     path("lam-viec/ho-so/in/", include("apps.dossiers.printing.urls")),
     path("lam-viec/ho-so/", include("apps.dossiers.urls")),
+    path("lam-viec/ky-so/", include("apps.signing.urls")),
     path("tra-cuu/", include("apps.dossiers.urls_public")),
     path("i18n/setlang/", two_factor_exempt(set_language), name="set_language"),
     path("quan-tri/", admin.site.urls),

@@ -43,3 +43,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 # Roles that see only their own unit (and units below it); the others see their whole agency.
 UNIT_SCOPED_ROLES = frozenset({Role.HANDLER, Role.HEAD_OF_UNIT})
+
+# Digital signatures: every official checks signatures; leaders and heads sign with their own
+# certificate; clerks apply the agency's seal; system administrators register officials' certificates.
+ROLE_PERMISSIONS.update({role: ROLE_PERMISSIONS[role] | {"signing.verify_signature"} for role in Role})
+ROLE_PERMISSIONS.update(
+    {role: ROLE_PERMISSIONS[role] | {"signing.sign_document"} for role in (Role.AGENCY_LEADER, Role.HEAD_OF_UNIT)}
+)
+ROLE_PERMISSIONS[Role.CLERK] = ROLE_PERMISSIONS[Role.CLERK] | {"signing.seal_document"}
+ROLE_PERMISSIONS[Role.SYSADMIN] = ROLE_PERMISSIONS[Role.SYSADMIN] | {"signing.manage_signingcertificate"}

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.procedures",
     "apps.dossiers",
+    "apps.signing",
 ]
 
 MIDDLEWARE = [
