@@ -10,6 +10,7 @@ Modules, dependencies pointing down:
     server       the real application server (granian) on a free port of 127.0.0.1
     load         wrk, or a Python fallback, against one URL
     dataset      the dataset steps, registered with ``@dataset_step``
+    audit_trail  chained audit events in bulk (the dataset's million-event trail)
     figures      ``Figure`` and how it is printed
     errors       ``BenchError``: a failure with a message, exit status 1
     settings, urls   the project's settings and URLs plus a bare view, the baseline

@@ -24,6 +24,7 @@ from .figures import emit, note
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_ROOT = BASE_DIR / "var" / "bench"
+DEFAULT_AUDIT_EVENTS = 1_000_000
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -33,6 +34,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "in mỗi số đo một dòng 'tên giá_trị đơn_vị' ra stdout.",
     )
     parser.add_argument("--size", type=int, default=100, help="cỡ dữ liệu: số bản ghi mỗi bước (mặc định 100)")
+    parser.add_argument(
+        "--audit-events",
+        type=int,
+        default=DEFAULT_AUDIT_EVENTS,
+        help=f"số sự kiện trong nhật ký kiểm toán khi chạy kịch bản audit.page (mặc định {DEFAULT_AUDIT_EVENTS}, "
+        "dựng theo lô trong vài phút; ít hơn, ví dụ 20000, để chạy thử nhanh)",
+    )
     parser.add_argument("--only", default="", help="chỉ chạy các kịch bản này, cách nhau dấu phẩy (xem --list)")
     parser.add_argument("--list", action="store_true", help="liệt kê các kịch bản rồi thoát")
     parser.add_argument(
@@ -58,6 +66,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.size < 0:
         parser.error("--size phải ≥ 0")
+    if args.audit_events < 0:
+        parser.error("--audit-events phải ≥ 0")
     if args.duration < 1:
         parser.error("--duration phải ≥ 1 giây")
     if args.rounds < 1:
@@ -91,7 +101,7 @@ def setup_django(data_dir: Path) -> None:
     note(f"CSDL {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}, thư mục dữ liệu {data_dir}")
 
 
-def prepare_database(size: int) -> None:
+def prepare_database(*, size: int, audit_events: int, scenarios: list[str]) -> None:
     from django.core.management import call_command
 
     from . import dataset
@@ -100,7 +110,7 @@ def prepare_database(size: int) -> None:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
     note(f"migrate + collectstatic ({time.perf_counter() - started:.1f} s)")
-    dataset.build(size)
+    dataset.build(dataset.Sizes(records=size, audit_events=audit_events), scenarios=scenarios)
 
 
 def describe_revision() -> str:
@@ -172,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         note(f"egov {describe_revision()}, cỡ dữ liệu {args.size}, kịch bản {', '.join(s.name for s in selected)}")
         setup_django(data_dir)
-        prepare_database(args.size)
+        prepare_database(size=args.size, audit_events=args.audit_events, scenarios=[item.name for item in selected])
         for item in selected:
             started = time.perf_counter()
             note(f"kịch bản {item.name}: {item.label}")
