@@ -715,7 +715,7 @@ def demo_document() -> dict:
                             "options": ["Phiếu số 1", "Phiếu số 2"],
                         }
                     ],
-                )
+                ),
             ],
         ),
         _province(
