@@ -228,6 +228,55 @@ class SeenStatusForm(forms.Form):
     )
 
 
+class ReceiveForm(SeenStatusForm):
+    """Receive a dossier lodged online or completed after Form 02: the documents still missing can
+    be ticked (paper) or scanned here, then the dossier is received."""
+
+    def __init__(self, *args, requirements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.requirements = list(requirements)
+        for requirement in self.requirements:
+            self.fields[f"giay_{requirement.pk}"] = forms.BooleanField(label=_("Paper copy received"), required=False)
+            self.fields[f"tep_{requirement.pk}"] = forms.FileField(label=_("Scan (PDF, JPEG or PNG)"), required=False)
+
+    @property
+    def checklist(self) -> list[tuple]:
+        return [(r, self[f"giay_{r.pk}"], self[f"tep_{r.pk}"]) for r in self.requirements]
+
+    def documents(self) -> list[DocumentInput]:
+        documents = []
+        for requirement in self.requirements:
+            paper = self.cleaned_data.get(f"giay_{requirement.pk}", False)
+            scan = self.cleaned_data.get(f"tep_{requirement.pk}")
+            if paper or scan:
+                documents.append(
+                    DocumentInput(
+                        name=requirement.name, requirement_id=requirement.pk, file=scan or None, paper_only=not scan
+                    )
+                )
+        return documents
+
+
+class AskToCompleteForm(SeenStatusForm):
+    thieu = forms.CharField(
+        label=_("What is missing (Form 02), one item per line"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Cần liệt kê đầy đủ các giấy tờ còn thiếu (mẫu 02)."},
+    )
+    ghi_chu = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def items(self) -> list[str]:
+        return _lines(self.cleaned_data["thieu"])
+
+
+class RefuseForm(SeenStatusForm):
+    ly_do = forms.CharField(
+        label=_("Reasons for refusing (Form 03)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Cần ghi rõ lý do từ chối tiếp nhận (mẫu 03)."},
+    )
+
+
 class AssignForm(SeenStatusForm):
     can_bo = forms.ChoiceField(
         label=_("Give to"),

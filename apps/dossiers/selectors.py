@@ -22,7 +22,7 @@ from apps.accounts.selectors import home_agency, scope_agency_ids, scope_for_per
 from apps.core.folding import fold_text
 from apps.core.working_days import WorkingCalendar, get_calendar
 from apps.organizations.models import Agency
-from apps.procedures.models import Procedure, RoutingStep
+from apps.procedures.models import DocumentRequirement, Procedure, RoutingStep
 from apps.procedures.selectors import procedures_for_agency
 
 from .actions import GRANT_TYPE
@@ -327,6 +327,9 @@ def procedures_for_inbox(user: User) -> QuerySet[Procedure]:
 class Act(StrEnum):
     """What an official may do on the dossier page (URL slugs)."""
 
+    RECEIVE = "tiep-nhan"
+    ASK_TO_COMPLETE = "yeu-cau-hoan-thien"
+    REFUSE = "tu-choi-tiep-nhan"
     ASSIGN = "giao-xu-ly"
     COMPLETE = "hoan-thanh-buoc"
     REQUEST_SUPPLEMENT = "yeu-cau-bo-sung"
@@ -386,6 +389,7 @@ def dossier_abilities(user: User, dossier: Dossier, active_steps: list[DossierSt
     at_processing = roles.at(processing_agency)
     at_receiving = roles.at(dossier.receiving_agency)
     leads = {Role.HEAD_OF_UNIT, Role.AGENCY_LEADER}
+    received = dossier.received_at is not None
     if status in PROCESSING and not dossier.is_paused:
         for step in active_steps:
             held = roles.at(step.agency)
@@ -403,15 +407,19 @@ def dossier_abilities(user: User, dossier: Dossier, active_steps: list[DossierSt
         abilities.acts |= {Act.REQUEST_SUPPLEMENT, Act.REQUEST_PAYMENT}
     if status in PROCESSING | {Status.DONE} and at_processing & workers:
         abilities.acts.add(Act.ATTACH_RESULT)
-    if (at_processing | at_receiving) & workers and dossier.received_at is not None:
+    if (at_processing | at_receiving) & workers and received:
         if status == Status.SUPPLEMENT_REQUESTED:
             abilities.acts.add(Act.SUPPLEMENT_RECEIVED)
         if status == Status.FINANCIAL_OBLIGATION:
             abilities.acts.add(Act.PAYMENT_DONE)
-    if status in PROCESSING | WAITING and dossier.apologised_at is None and at_processing & front:
+    if received and status in PROCESSING | WAITING and dossier.apologised_at is None and at_processing & front:
         abilities.acts.add(Act.APOLOGISE)
-    if status in PROCESSING | WAITING and at_processing & leads:
+    if received and status in PROCESSING | WAITING and at_processing & leads:
         abilities.acts.add(Act.STOP)
+    if not received and status in {Status.NEW, Status.SUPPLEMENT_REQUESTED} and at_receiving & front:
+        abilities.acts |= {Act.RECEIVE, Act.REFUSE}
+        if status == Status.NEW:
+            abilities.acts.add(Act.ASK_TO_COMPLETE)
     if status == Status.DONE and at_receiving & front:
         abilities.acts.add(Act.RETURN_RESULT)
     if status in PROCESSING | WAITING | {Status.NEW} and at_receiving & front:
@@ -454,6 +462,11 @@ class DossierPage:
     countdown: str
     overdue: bool
 
+    @property
+    def has_supplement_request(self) -> bool:
+        """Whether a Form 02 was issued (before receipt or during processing)."""
+        return any(w.kind != DossierWait.Kind.FINANCIAL for w in self.waits)
+
 
 def dossier_page(user: User, dossier: Dossier, *, now=None) -> DossierPage:
     """Everything the dossier page shows, in a fixed number of queries."""
@@ -474,6 +487,12 @@ def dossier_page(user: User, dossier: Dossier, *, now=None) -> DossierPage:
         countdown=text,
         overdue=overdue,
     )
+
+
+def dossier_missing_requirements(dossier: Dossier) -> list[DocumentRequirement]:
+    """Mandatory documents of the dossier's checklist not lodged yet (what receipt still needs)."""
+    given = dossier.documents.filter(requirement__isnull=False).values("requirement_id")
+    return list(dossier.version.documents.filter(mandatory=True).exclude(pk__in=given).order_by("order"))
 
 
 def dossier_document_get(dossier: Dossier, document_uuid) -> DossierDocument | None:

@@ -33,6 +33,7 @@ from .selectors import (
     assignable_officials,
     dossier_document_get,
     dossier_get_for_user,
+    dossier_missing_requirements,
     dossier_page,
     dossier_track,
     inbox_page,
@@ -111,8 +112,19 @@ def intake(request):
         except DomainError as error:
             form.add_error(None, error.message)
         else:
+            messages.success(request, _intake_message(dossier))
             return redirect("dossiers:detail", uuid=dossier.uuid)
     return _render_intake(request, form, agency, procedure, version)
+
+
+ASKED = "Đã lập phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02); hồ sơ chưa được tiếp nhận."
+REFUSED = "Đã lập phiếu từ chối tiếp nhận hồ sơ (mẫu 03)."
+
+
+def _intake_message(dossier) -> str:
+    if dossier.status == Status.RECEIVED:
+        return f"Đã tiếp nhận hồ sơ {dossier.code}. Hẹn trả kết quả: {format_datetime(dossier.due_at)}."
+    return ASKED if dossier.status == Status.SUPPLEMENT_REQUESTED else REFUSED
 
 
 def _intake_run(actor, form: forms.IntakeForm, procedure, agency):
@@ -139,6 +151,7 @@ def _intake_run(actor, form: forms.IntakeForm, procedure, agency):
             actions.dossier_refuse(
                 actor=actor, dossier=dossier, reasons=data["ly_do_tu_choi"], expected_status=Status.NEW
             )
+    dossier.refresh_from_db()
     return dossier
 
 
@@ -211,6 +224,9 @@ class ActForm:
 
 # In the order the page shows them.
 ACT_FORMS = {
+    Act.RECEIVE: ActForm(forms.ReceiveForm, _("Receive (Form 01)"), _("Receive"), multipart=True),
+    Act.ASK_TO_COMPLETE: ActForm(forms.AskToCompleteForm, _("Ask to complete (Form 02)"), _("Send the request")),
+    Act.REFUSE: ActForm(forms.RefuseForm, _("Refuse (Form 03)"), _("Refuse")),
     Act.REQUEST_SUPPLEMENT: ActForm(
         forms.SupplementRequestForm, _("Request a supplement (Form 02)"), _("Send the request")
     ),
@@ -235,10 +251,7 @@ def _render_detail(request, dossier, bound: Bound | None = None, status: int = 2
     act_forms = []
     for act, spec in ACT_FORMS.items():
         if act in page.abilities or (bound and bound.act == act):
-            if bound and bound.act == act:
-                form = bound.form
-            else:
-                form = spec.form_class(initial={"trang_thai": dossier.status}, auto_id=_auto_id(act))
+            form = bound.form if bound and bound.act == act else _act_form(act, dossier)
             act_forms.append((act.value, form, spec))
     return render(
         request,
@@ -246,6 +259,19 @@ def _render_detail(request, dossier, bound: Bound | None = None, status: int = 2
         {"page": page, "dossier": dossier, "assign_forms": assign, "complete_forms": complete, "act_forms": act_forms},
         status=status,
     )
+
+
+def _act_form(act: Act, dossier, data=None, files=None):
+    """The form of a dossier-level action, unbound (for the page) or bound (to act)."""
+    kwargs = {"auto_id": _auto_id(act)}
+    if act == Act.RECEIVE:
+        kwargs["requirements"] = dossier_missing_requirements(dossier)
+    if data is None:
+        initial = {"trang_thai": dossier.status}
+        if act == Act.ASK_TO_COMPLETE:
+            initial["thieu"] = "\n".join(r.name for r in dossier_missing_requirements(dossier))
+        return ACT_FORMS[act].form_class(initial=initial, **kwargs)
+    return ACT_FORMS[act].form_class(data, files, **kwargs)
 
 
 def _first_error(form) -> str:
@@ -278,7 +304,7 @@ def dossier_act(request, uuid, act, step_uuid=None):
         else:
             form = forms.CompleteForm(request.POST, auto_id=_auto_id(act, step))
     else:
-        form = ACT_FORMS[act].form_class(request.POST, request.FILES, auto_id=_auto_id(act))
+        form = _act_form(act, dossier, request.POST, request.FILES)
     bound = Bound(act=act, form=form, step_uuid=str(step.uuid) if step else "")
     if not form.is_valid():
         messages.error(request, _first_error(form))
@@ -297,6 +323,21 @@ def _run(act: Act, actor, dossier, step, form) -> str:
     """Call the action of ``act``; return the success message."""
     data = form.cleaned_data
     seen = data["trang_thai"]
+    if act == Act.RECEIVE:
+        with transaction.atomic():
+            documents = form.documents()
+            if documents:
+                actions.dossier_add_documents(actor=actor, dossier=dossier, documents=documents)
+            dossier = actions.dossier_receive(actor=actor, dossier=dossier, expected_status=seen)
+        return _intake_message(dossier)
+    if act == Act.ASK_TO_COMPLETE:
+        actions.dossier_ask_to_complete(
+            actor=actor, dossier=dossier, items=form.items(), note=data["ghi_chu"], expected_status=seen
+        )
+        return ASKED
+    if act == Act.REFUSE:
+        actions.dossier_refuse(actor=actor, dossier=dossier, reasons=data["ly_do"], expected_status=seen)
+        return REFUSED
     if act == Act.ASSIGN:
         assignee = User.objects.get(uuid=data["can_bo"])
         actions.step_assign(actor=actor, step=step, assignee=assignee, expected_status=seen)

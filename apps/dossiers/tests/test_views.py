@@ -183,6 +183,8 @@ def test_intake_receives_a_paper_dossier_and_shows_its_code_and_appointment(clie
     assert dossier.code in page
     assert dossier.due_at.astimezone(get_calendar_tz()).strftime("%d/%m/%Y %H:%M") in page
     assert dossier.tracking_secret in page
+    assert f"Đã tiếp nhận hồ sơ {dossier.code}" in page
+    assert reverse("dossier_printing:form", kwargs={"uuid": dossier.uuid, "number": 1}) in page
 
 
 def test_intake_attaches_a_scan_checked_by_content(client, world, pdf_bytes):
@@ -277,6 +279,7 @@ def test_ask_to_complete_lists_the_unticked_mandatory_documents(client, world):
     assert response.status_code == 302
     assert dossier.status == Status.SUPPLEMENT_REQUESTED and dossier.code is None
     assert dossier.waits.get().items == ["Đơn đề nghị cấp giấy phép xây dựng"]
+    assert "mẫu 02" in text(client.get(response.url))
 
 
 def test_ask_to_complete_with_nothing_missing_is_refused(client, world):
@@ -524,3 +527,78 @@ def test_tracking_is_public_and_needs_no_second_factor(client, world):
     signed_in_without_totp.force_login(world.desk, verified=False)
 
     assert signed_in_without_totp.get(TRACK).status_code == 200
+
+
+# --- dossiers to check before receipt (online, or completed after Form 02) ------------------------
+def test_the_desk_receives_an_online_dossier_from_its_page(client, world):
+    from apps.dossiers.actions import ApplicantInput, dossier_register
+    from apps.dossiers.statuses import Channel
+
+    from .conftest import full_documents
+
+    dossier = dossier_register(
+        actor=None,
+        procedure=world.procedure,
+        receiving_agency=world.department,
+        applicant=ApplicantInput(name="Lê Thị Hoa", phone="0987654321"),
+        channel=Channel.ONLINE,
+        documents=full_documents(world.procedure),
+    )
+    signed_in(client, world.desk)
+    assert act_url(dossier, "tiep-nhan") in text(client.get(detail(dossier)))
+
+    response = client.post(act_url(dossier, "tiep-nhan"), {"trang_thai": Status.NEW})
+
+    dossier.refresh_from_db()
+    assert response.status_code == 302
+    assert dossier.status == Status.RECEIVED and dossier.code
+    assert f"Đã tiếp nhận hồ sơ {dossier.code}" in text(client.get(response.url))
+
+
+def test_a_dossier_completed_after_form_02_is_received_with_the_missing_document(client, world, register):
+    from .conftest import full_documents
+
+    dossier = register(documents=full_documents(world.procedure)[1:])
+    actions.dossier_ask_to_complete(actor=world.desk, dossier=dossier, items=["Đơn đề nghị"])
+    first = world.procedure.versions.get().documents.order_by("order").first()
+    signed_in(client, world.desk)
+
+    refused = client.post(act_url(dossier, "tiep-nhan"), {"trang_thai": Status.SUPPLEMENT_REQUESTED})
+    assert "còn thiếu giấy tờ bắt buộc" in text(refused)
+    assert Dossier.objects.get().code is None
+    response = client.post(
+        act_url(dossier, "tiep-nhan"), {"trang_thai": Status.SUPPLEMENT_REQUESTED, f"giay_{first.pk}": "on"}
+    )
+
+    dossier.refresh_from_db()
+    assert response.status_code == 302
+    assert dossier.status == Status.RECEIVED
+    assert dossier.documents.filter(requirement=first, paper_only=True).exists()
+
+
+def test_the_desk_asks_to_complete_or_refuses_a_dossier_from_its_page(client, world, register):
+    from .conftest import full_documents
+
+    incomplete = register(documents=full_documents(world.procedure)[1:])
+    wrong = register()
+    signed_in(client, world.desk)
+
+    page = text(client.get(detail(incomplete)))
+    assert "Đơn đề nghị cấp giấy phép xây dựng</textarea>" in page  # prefilled with what is missing
+    client.post(act_url(incomplete, "yeu-cau-hoan-thien"), {"trang_thai": 1, "thieu": "Đơn đề nghị (bản chính)"})
+    client.post(act_url(wrong, "tu-choi-tiep-nhan"), {"trang_thai": 1, "ly_do": "Không thuộc thẩm quyền"})
+
+    incomplete.refresh_from_db()
+    wrong.refresh_from_db()
+    assert incomplete.status == Status.SUPPLEMENT_REQUESTED
+    assert incomplete.waits.get().items == ["Đơn đề nghị (bản chính)"]
+    assert wrong.status == Status.NOT_RECEIVED
+
+
+def test_dossiers_before_receipt_are_the_desks_not_the_handlers(client, world, register):
+    dossier = register()
+
+    assert signed_in(client, world.handler).get(detail(dossier)).status_code == 404  # nothing routed yet
+    client.logout()
+    assert signed_in(client, world.leader).post(act_url(dossier, "tiep-nhan"), {"trang_thai": 1}).status_code == 302
+    assert Dossier.objects.get().status == Status.RECEIVED  # a leader of the agency may receive too
