@@ -40,7 +40,7 @@ lint: setup
 	$(MANAGE) makemigrations --check --dry-run -v1
 
 test: lint
-	scripts/system-packages.sh chromium poppler
+	scripts/system-packages.sh chromium poppler softhsm
 	$(MAKE) --no-print-directory test-sqlite test-postgres
 
 test-sqlite:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages egov needs from the system, when missing:
-# chromium (browser journeys), poppler-utils (PDF text checks), wrk (make bench).
+# chromium (browser journeys), poppler-utils (PDF text checks), wrk (make bench),
+# softhsm2 + opensc (a software PKCS#11 token for the signing tests).
 # The fonts are shipped in static/fonts, so no font package is needed.
 set -euo pipefail
 want=()
@@ -10,6 +11,7 @@ for need in "$@"; do
     poppler) command -v pdftotext >/dev/null || want+=(poppler-utils) ;;
     wrk) command -v wrk >/dev/null || want+=(wrk) ;;
     gettext) command -v msgfmt >/dev/null || want+=(gettext) ;;
+    softhsm) [ -e /usr/lib/softhsm/libsofthsm2.so ] || want+=(softhsm2 opensc) ;;
     *) echo "system-packages: unknown need $need" >&2; exit 2 ;;
   esac
 done
