@@ -223,4 +223,8 @@ def generate(report, *, history: tuple = HISTORY, current: int = 1200, seed: int
 
 @demo_step(order=30, label="Hồ sơ một cửa mẫu (6 tháng đầu 2017 và năm nay)")
 def demo_dossiers(report) -> None:
-    generate(report)
+    from django.conf import settings
+
+    total = settings.DEMO_DOSSIERS  # EGOV_DEMO_DOSSIERS; a quarter in 2017-H1, the rest this year
+    start, end, _count = HISTORY
+    generate(report, history=(start, end, total // 4), current=total - total // 4)

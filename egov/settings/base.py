@@ -248,6 +248,10 @@ elif PRODUCTION and not env.bool("ALLOW_FILE_SMS", False):
 else:
     SMS_BACKEND = "apps.core.messaging.FileSmsGateway"
 
+# --- Demo data ----------------------------------------------------------------------------------
+# How many one-stop dossiers the demo makes (through the actions; about 10 per second).
+DEMO_DOSSIERS = env.int("DEMO_DOSSIERS", 1600, minimum=0)
+
 # --- Background tasks -----------------------------------------------------------------------
 TASK_BACKEND = env.choice("TASK_BACKEND", ("database", "immediate"), "database")
 TASKS = {

@@ -19,3 +19,5 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"egov-test-{os.getpid()}.sqlite3")}
+
+DEMO_DOSSIERS = 8  # the demo tests check the steps run and are idempotent, not the volume
