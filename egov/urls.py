@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from apps.core.exemptions import two_factor_exempt
+from egov.api import api
 
 urlpatterns = [
     path("", include("apps.core.urls")),
@@ -13,10 +14,12 @@ urlpatterns = [
     path("lam-viec/nhat-ky/", include("apps.audit.urls")),
     path("lam-viec/co-quan/", include("apps.organizations.urls")),
     path("lam-viec/thu-tuc/", include("apps.procedures.urls")),
+    path("lam-viec/ho-so/thong-ke/", include("apps.dossiers.reports.urls")),
     path("lam-viec/ho-so/in/", include("apps.dossiers.printing.urls")),
     path("lam-viec/ho-so/", include("apps.dossiers.urls")),
     path("lam-viec/ky-so/", include("apps.signing.urls")),
     path("tra-cuu/", include("apps.dossiers.urls_public")),
+    path("api/v1/", api.urls),
     path("i18n/setlang/", two_factor_exempt(set_language), name="set_language"),
     path("quan-tri/", admin.site.urls),
 ]

@@ -41,6 +41,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
 }
 
+# Dossier statistics (QĐ 766 progress figures): leaders, heads, the committee secretary, auditors, sysadmins.
+ROLE_PERMISSIONS.update(
+    {
+        role: ROLE_PERMISSIONS[role] | {"dossiers.view_statistics"}
+        for role in (Role.AGENCY_LEADER, Role.HEAD_OF_UNIT, Role.COMMITTEE_SECRETARY, Role.AUDITOR, Role.SYSADMIN)
+    }
+)
+
 # Roles that see only their own unit (and units below it); the others see their whole agency.
 UNIT_SCOPED_ROLES = frozenset({Role.HANDLER, Role.HEAD_OF_UNIT})
 
