@@ -171,6 +171,17 @@ def _require_role(actor, agency: Agency, roles: set[str]) -> None:
         raise DossierError(DossierErrorCode.NOT_YOUR_STEP, "Hồ sơ này không thuộc cơ quan của bạn ở bước hiện tại.")
 
 
+def _require_applicant_or_role(actor, dossier: Dossier) -> None:
+    """The applicant of an online dossier, or an official of the receiving or processing agency."""
+    if actor is not None and dossier.applicant_id is not None and actor.pk == dossier.applicant_id:
+        return
+    roles = {Role.DESK_OFFICER, Role.HANDLER, Role.HEAD_OF_UNIT, Role.AGENCY_LEADER}
+    try:
+        _require_role(actor, dossier.receiving_agency, roles)
+    except DossierError:
+        _require_role(actor, _processing_agency(dossier), roles)
+
+
 def _store_documents(dossier: Dossier, documents: list[DocumentInput], *, kind: str, actor) -> list[DossierDocument]:
     stored = []
     for item in documents:
@@ -535,7 +546,7 @@ def step_assign(*, actor, step: DossierStep, assignee, expected_status: int | No
         dossier,
         actor=actor,
         change=_Change(
-            Transition.START if from_status == Status.RECEIVED else Transition.STEP_COMPLETE,
+            Transition.START if from_status == Status.RECEIVED else Transition.ASSIGN,
             note=f"Giao {assignee.get_full_name()} xử lý bước “{step.name}”",
             to_step=step,
             public=False,
@@ -739,6 +750,7 @@ def dossier_supplement_received(
 ) -> Dossier:
     """The applicant completed the dossier: restart or resume the clock as the wait said."""
     dossier = _lock(dossier, expected_status=expected_status)
+    _require_applicant_or_role(actor, dossier)
     if dossier.received_at is None:
         raise DossierError(
             DossierErrorCode.TRANSITION_REFUSED, "Hồ sơ chưa tiếp nhận: khi đủ giấy tờ, hãy tiếp nhận hồ sơ (mẫu 01)."
@@ -830,6 +842,7 @@ def dossier_request_payment(
 def dossier_payment_done(*, actor, dossier: Dossier, expected_status: int | None = None) -> Dossier:
     """The financial obligation is fulfilled: the clock resumes with the time that was left."""
     dossier = _lock(dossier, expected_status=expected_status)
+    _require_applicant_or_role(actor, dossier)
     from_status, dossier.status = _move(dossier, Transition.PAYMENT_DONE)
     wait = (
         dossier.waits.filter(resolved_at__isnull=True, kind=DossierWait.Kind.FINANCIAL)

@@ -21,6 +21,15 @@ class DossiersConfig(AppConfig):
         )
         menu.register(
             menu.MenuEntry(
+                key="dossiers.statistics",
+                label=_("Dossier statistics"),
+                url_name="dossier_reports:statistics",
+                order=300,
+                permissions=("dossiers.view_statistics",),
+            )
+        )
+        menu.register(
+            menu.MenuEntry(
                 key="dossiers.intake",
                 label=_("Receive a dossier"),
                 url_name="dossiers:intake",

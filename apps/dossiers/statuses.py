@@ -41,11 +41,12 @@ OPEN = frozenset(set(Status) - CLOSED)
 
 
 class Transition(models.TextChoices):
-    SUBMIT_ONLINE = "submit_online", _("Submitted online")
+    SUBMIT_ONLINE = "submit_online", _("Dossier lodged")
     RECEIVE = "receive", _("Received (Form 01)")
     ASK_TO_COMPLETE = "ask_to_complete", _("Asked to complete before receipt (Form 02)")
     REFUSE = "refuse", _("Refused (Form 03)")
     START = "start", _("Processing started")
+    ASSIGN = "assign", _("Handler assigned")
     STEP_COMPLETE = "step_complete", _("Step completed")
     REQUEST_SUPPLEMENT = "request_supplement", _("Supplement requested (Form 02)")
     SUPPLEMENT_RECEIVED = "supplement_received", _("Supplement received")
@@ -72,6 +73,7 @@ TRANSITIONS: dict[str, Move] = {
     Transition.REFUSE: Move(frozenset({0, Status.NEW, Status.SUPPLEMENT_REQUESTED}), Status.NOT_RECEIVED),
     Transition.START: Move(frozenset({Status.RECEIVED}), Status.PROCESSING),
     Transition.STEP_COMPLETE: Move(frozenset({Status.RECEIVED, Status.PROCESSING}), None),
+    Transition.ASSIGN: Move(frozenset({Status.PROCESSING}), None),
     Transition.REQUEST_SUPPLEMENT: Move(frozenset({Status.RECEIVED, Status.PROCESSING}), Status.SUPPLEMENT_REQUESTED),
     Transition.SUPPLEMENT_RECEIVED: Move(frozenset({Status.SUPPLEMENT_REQUESTED}), Status.PROCESSING),
     Transition.REQUEST_PAYMENT: Move(frozenset({Status.RECEIVED, Status.PROCESSING}), Status.FINANCIAL_OBLIGATION),
