@@ -20,7 +20,9 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+# One browser per test module: Playwright's sync API keeps an event loop running in this thread
+# while it is open, and code under test elsewhere (pyHanko's validation) starts its own loop.
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 

@@ -23,7 +23,7 @@ PASSWORD = "Mat-khau-hanh-trinh-2026"
 @pytest.fixture
 def sysadmin(transactional_db):
     official = official_create(
-        agency=AgencyFactory("Sở Khoa học và Công nghệ"),
+        agency=AgencyFactory("Sở Thử nghiệm Quản trị"),
         position="Chuyên viên quản trị hệ thống",
         username="quantri.thu",
         full_name="Bùi Đình Nam",
