@@ -18,6 +18,7 @@ urlpatterns = [
     path("lam-viec/ho-so/in/", include("apps.dossiers.printing.urls")),
     path("lam-viec/ho-so/", include("apps.dossiers.urls")),
     path("lam-viec/ky-so/", include("apps.signing.urls")),
+    path("lam-viec/lien-thong/", include("apps.exchange.urls")),
     path("tra-cuu/", include("apps.dossiers.urls_public")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", two_factor_exempt(set_language), name="set_language"),

@@ -60,3 +60,9 @@ ROLE_PERMISSIONS.update(
 )
 ROLE_PERMISSIONS[Role.CLERK] = ROLE_PERMISSIONS[Role.CLERK] | {"signing.seal_document"}
 ROLE_PERMISSIONS[Role.SYSADMIN] = ROLE_PERMISSIONS[Role.SYSADMIN] | {"signing.manage_signingcertificate"}
+
+# Inter-agency exchange (edXML): clerks send and answer packages; leaders and heads read the log.
+ROLE_PERMISSIONS[Role.CLERK] = ROLE_PERMISSIONS[Role.CLERK] | {"exchange.view_exchange", "exchange.send_exchange"}
+ROLE_PERMISSIONS.update(
+    {role: ROLE_PERMISSIONS[role] | {"exchange.view_exchange"} for role in (Role.AGENCY_LEADER, Role.HEAD_OF_UNIT)}
+)

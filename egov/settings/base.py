@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "apps.procedures",
     "apps.dossiers",
     "apps.signing",
+    "apps.exchange",
 ]
 
 MIDDLEWARE = [

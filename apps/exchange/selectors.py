@@ -1,0 +1,77 @@
+"""Scoped reads of the exchange log: an official sees the packages of their own agency only."""
+
+from datetime import date, datetime, time
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from apps.accounts.selectors import scope_for_permission
+
+from .models import IncomingPackage, OutgoingPackage
+
+VIEW_PERMISSION = "exchange.view_exchange"
+SEND_PERMISSION = "exchange.send_exchange"
+
+
+def _scoped(queryset: QuerySet, user) -> QuerySet:
+    ids = scope_for_permission(user, VIEW_PERMISSION)
+    return queryset if ids is None else queryset.filter(agency_id__in=ids)
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def outgoing_for_official(
+    user, *, status: str = "", since: date | None = None, until: date | None = None, search: str = ""
+) -> QuerySet[OutgoingPackage]:
+    """Document packages the user's agency sent, newest first; ``status`` is a state or a status code."""
+    queryset = _scoped(OutgoingPackage.objects.filter(kind="document"), user).select_related("agency")
+    if status.isdigit():
+        queryset = queryset.filter(last_status_code=int(status))
+    elif status:
+        queryset = queryset.filter(state=status)
+    if since:
+        queryset = queryset.filter(created_at__gte=_day_start(since))
+    if until:
+        queryset = queryset.filter(created_at__lt=_day_start(until) + timezone.timedelta(days=1))
+    if search:
+        queryset = queryset.filter(
+            Q(code_number__icontains=search)
+            | Q(code_notation__icontains=search)
+            | Q(subject__icontains=search)
+            | Q(document_id__icontains=search)
+        )
+    return queryset.order_by("-created_at")
+
+
+def incoming_for_official(
+    user, *, status: str = "", since: date | None = None, until: date | None = None, search: str = ""
+) -> QuerySet[IncomingPackage]:
+    """Packages the user's agency received, newest first."""
+    queryset = _scoped(IncomingPackage.objects.all(), user).select_related("agency")
+    if status.isdigit():
+        queryset = queryset.filter(status_code=int(status))
+    if since:
+        queryset = queryset.filter(received_at__gte=_day_start(since))
+    if until:
+        queryset = queryset.filter(received_at__lt=_day_start(until) + timezone.timedelta(days=1))
+    if search:
+        queryset = queryset.filter(
+            Q(code_number__icontains=search)
+            | Q(code_notation__icontains=search)
+            | Q(subject__icontains=search)
+            | Q(document_id__icontains=search)
+        )
+    return queryset.order_by("-received_at")
+
+
+def package_get_for_official(user, *, direction: str, package_uuid):
+    """One sent or received package within the user's scope, or None (the view answers 404)."""
+    if direction == "di":
+        queryset = OutgoingPackage.objects.filter(kind="document")
+    elif direction == "den":
+        queryset = IncomingPackage.objects.all()
+    else:
+        return None
+    return _scoped(queryset, user).select_related("agency", "receipt").filter(uuid=package_uuid).first()

@@ -1,0 +1,150 @@
+"""The exchange log page: scoped to the official's agency, filters, downloads, a receipt that verifies."""
+
+import hashlib
+
+import pytest
+from django.urls import reverse
+
+from apps.accounts.roles import Role
+from apps.accounts.tests.factories import AgencyFactory, UserFactory
+from apps.exchange.actions import outbox_run, package_send
+from apps.exchange.models import IncomingPackage, Kind, OutgoingPackage
+from apps.exchange.receipts import package_verify, receipt_seal
+
+from .conftest import make_package
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def exchanged(commune, province, commune_clerk):
+    package_send(actor=commune_clerk, agency=commune, package=make_package())
+    package_send(
+        actor=commune_clerk,
+        agency=commune,
+        package=make_package(document_id="H27.31-2026-0002", number="16", subject="Kế hoạch phòng chống bão lũ"),
+    )
+    outbox_run()
+    outbox_run()
+    return OutgoingPackage.objects.get(kind=Kind.DOCUMENT, document_id="H27.31-2026-0001")
+
+
+def test_the_log_lists_what_the_agency_sent_with_the_recipients_status(client, commune_clerk, exchanged):
+    client.force_login(commune_clerk)
+
+    response = client.get(reverse("exchange:log"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "15/BC-UBND" in page and "16/BC-UBND" in page and "Đã đến" in page
+    assert "<script>" not in page and " style=" not in page
+
+
+def test_the_log_filters_by_direction_and_searches_by_subject(client, province_clerk, exchanged):
+    client.force_login(province_clerk)
+
+    response = client.get(reverse("exchange:log"), {"huong": "den", "q": "bão lũ"})
+
+    page = response.content.decode()
+    assert "16/BC-UBND" in page and "15/BC-UBND" not in page
+
+
+def test_the_log_filters_by_status(client, commune_clerk, exchanged):
+    client.force_login(commune_clerk)
+
+    page = client.get(reverse("exchange:log"), {"huong": "di", "trang_thai": "3"}).content.decode()
+
+    assert "15/BC-UBND" not in page and "16/BC-UBND" not in page
+
+
+def test_the_receiver_answers_accepted_from_the_page_and_the_sender_sees_it(
+    client, province_clerk, commune_clerk, exchanged
+):
+    incoming = IncomingPackage.objects.get(document_id="H27.31-2026-0001")
+    client.force_login(province_clerk)
+
+    response = client.post(reverse("exchange:answer", args=["den", incoming.uuid]), {"trang_thai": "3"})
+
+    assert response.status_code == 302
+    outbox_run()
+    client.force_login(commune_clerk)
+    page = client.get(reverse("exchange:detail", args=["di", exchanged.uuid])).content.decode()
+    assert "Đã đến" in page and "Đã tiếp nhận" in page
+
+
+def test_the_package_downloads_as_it_was_sent(client, commune_clerk, exchanged):
+    client.force_login(commune_clerk)
+
+    response = client.get(reverse("exchange:package-download", args=["di", exchanged.uuid]))
+
+    assert response.status_code == 200
+    assert hashlib.sha256(response.content).hexdigest() == exchanged.sha256
+
+
+def test_a_package_of_another_agency_is_not_found(client, exchanged):
+    stranger = UserFactory(roles=[Role.CLERK], agency=AgencyFactory("Sở Khác"))
+    client.force_login(stranger)
+    incoming = IncomingPackage.objects.get(document_id="H27.31-2026-0001")
+
+    for name, direction, uuid in (
+        ("exchange:detail", "di", exchanged.uuid),
+        ("exchange:package-download", "di", exchanged.uuid),
+        ("exchange:receipt-download", "di", exchanged.uuid),
+        ("exchange:detail", "den", incoming.uuid),
+    ):
+        assert client.get(reverse(name, args=[direction, uuid])).status_code == 404
+    assert client.post(reverse("exchange:answer", args=["den", incoming.uuid]), {"trang_thai": "3"}).status_code == 404
+    assert "15/BC-UBND" not in client.get(reverse("exchange:log")).content.decode()
+
+
+def test_an_official_without_the_permission_is_refused(client, commune):
+    desk = UserFactory(roles=[Role.DESK_OFFICER], agency=commune)
+    client.force_login(desk)
+
+    assert client.get(reverse("exchange:log")).status_code == 403
+
+
+def test_a_sealed_receipt_verifies_and_a_changed_package_does_not(client, commune_clerk, exchanged, signing_settings):
+    receipt_seal(direction="out", package_uuid=exchanged.uuid)
+    exchanged.refresh_from_db()
+    assert exchanged.receipt is not None and exchanged.receipt.original_sha256
+
+    client.force_login(commune_clerk)
+    page = client.post(reverse("exchange:detail", args=["di", exchanged.uuid])).content.decode()
+    assert "Dấu băm SHA-256 của gói tin khớp với bản lưu" in page and "Chữ ký hợp lệ" in page
+    receipt = client.get(reverse("exchange:receipt-download", args=["di", exchanged.uuid]))
+    assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
+
+    exchanged.content = bytes(exchanged.content).replace(b"BC-UBND", b"BC-UBNX", 1)
+    verification = package_verify(exchanged)
+    assert not verification.ok and not verification.hash_ok and verification.receipt_ok
+
+
+def test_receipt_is_sealed_once_for_a_received_package(exchanged, signing_settings):
+    incoming = IncomingPackage.objects.get(document_id="H27.31-2026-0001")
+
+    first = receipt_seal(direction="in", package_uuid=incoming.uuid)
+    again = receipt_seal(direction="in", package_uuid=incoming.uuid)
+
+    incoming.refresh_from_db()
+    assert first == again == incoming.receipt.sha256
+    assert package_verify(incoming).ok
+
+
+def test_the_log_query_count_does_not_grow_with_the_rows(client, commune_clerk, exchanged, commune):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(commune_clerk)
+    client.get(reverse("exchange:log"))  # the first request of a session loads it and its device
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("exchange:log"))
+    for n in range(3, 8):
+        package_send(
+            actor=commune_clerk, agency=commune, package=make_package(document_id=f"H27.31-2026-{n:04d}", number=str(n))
+        )
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("exchange:log")).content.decode()
+
+    assert "07/BC-UBND" in page or "7/BC-UBND" in page
+    assert len(many) == len(few)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "exchange"
+
+urlpatterns = [
+    path("", views.log, name="log"),
+    path("<str:direction>/<uuid:package_uuid>/", views.detail, name="detail"),
+    path("<str:direction>/<uuid:package_uuid>/goi-tin/", views.package_download, name="package-download"),
+    path("<str:direction>/<uuid:package_uuid>/bien-nhan/", views.receipt_download, name="receipt-download"),
+    path("<str:direction>/<uuid:package_uuid>/tra-loi/", views.answer, name="answer"),
+]
