@@ -239,7 +239,7 @@ def package_receive(*, content: bytes, transport: str, recipient: str | None = N
     try:
         with transaction.atomic():
             if message_kind(content) == "status":
-                return ReceiveResult(incoming=[], status=_status_receive(content))
+                return _status_receive(content, recipient=recipient)
             return _document_receive(content, transport=transport, recipient=recipient)
     except ExchangeError as error:
         agency = Agency.objects.filter(identifier=recipient).first() if recipient else None
@@ -313,8 +313,39 @@ def _document_receive(content: bytes, *, transport: str, recipient: str | None) 
     return ReceiveResult(incoming=received)
 
 
-def _status_receive(content: bytes) -> PackageStatus:
+def _recall_receive(message: StatusMessage, *, recipient: str | None) -> ReceiveResult:
+    """The sender asks for a document back: the recipient's copy waits for its answer (15 or 16)."""
+    queryset = IncomingPackage.objects.select_for_update().filter(
+        document_id=message.response_to_document_id, sender_identifier=message.sender.organ_id
+    )
+    if recipient:
+        queryset = queryset.filter(agency__identifier=recipient)
+    received = list(queryset.select_related("agency"))
+    if not received:
+        raise ExchangeError(
+            ExchangeErrorCode.UNKNOWN_DOCUMENT,
+            f"Thông điệp trạng thái cho văn bản không xác định: chưa nhận văn bản mã {message.response_to_document_id} "
+            f"từ {message.sender.organ_id}.",
+        )
+    for incoming in received:
+        before = incoming.status_code
+        incoming.status_code = StatusCode.RECALL_REQUESTED
+        incoming.save(update_fields=["status_code", "updated_at"])
+        audit_record(
+            actor=None,
+            action="exchange.status_receive",
+            target=incoming,
+            agency=incoming.agency,
+            before={"status": before},
+            after={"status": StatusCode.RECALL_REQUESTED, "reason": message.description},
+        )
+    return ReceiveResult(incoming=received)
+
+
+def _status_receive(content: bytes, *, recipient: str | None = None) -> ReceiveResult:
     message = status_parse(content)
+    if message.status_code == StatusCode.RECALL_REQUESTED:
+        return _recall_receive(message, recipient=recipient)
     outgoing = (
         OutgoingPackage.objects.select_for_update()
         .filter(
@@ -350,7 +381,7 @@ def _status_receive(content: bytes) -> PackageStatus:
         agency=outgoing.agency,
         after={"status": message.status_code, "from": message.sender.organ_id},
     )
-    return status
+    return ReceiveResult(incoming=[], status=status)
 
 
 def _status_queue(*, incoming: IncomingPackage, status_code: int, description: str, now, staff: str = ""):
@@ -401,6 +432,13 @@ def incoming_status_send(
             f"Gói tin đang ở trạng thái “{incoming.status_text}”, không chuyển sang "
             f"“{STATUS_TEXT[StatusCode(status_code)]}” được.",
         )
+    recall = {StatusCode.RECALLED, StatusCode.RECALL_REFUSED}
+    if (status_code in recall) != (incoming.status_code == StatusCode.RECALL_REQUESTED):
+        raise ExchangeError(
+            ExchangeErrorCode.STATUS_NOT_ALLOWED,
+            "Chỉ trả lời “Lấy lại thành công” hoặc “Từ chối lấy lại” khi cơ quan gửi yêu cầu lấy lại, "
+            "và khi đang có yêu cầu lấy lại thì phải trả lời yêu cầu đó trước.",
+        )
     if status_code == StatusCode.REFUSED and not description.strip():
         raise ExchangeError(ExchangeErrorCode.FIELD_MISSING, "Cần nêu lý do từ chối văn bản.")
     before = incoming.status_code
@@ -422,3 +460,51 @@ def incoming_status_send(
         after={"status": status_code},
     )
     return outgoing
+
+
+@transaction.atomic
+def package_recall_request(*, actor, outgoing: OutgoingPackage, reason: str) -> OutgoingPackage:
+    """Ask the recipient to give a sent document back (status 13); it answers 15 or 16."""
+    outgoing = OutgoingPackage.objects.select_for_update().select_related("agency").get(pk=outgoing.pk)
+    if outgoing.kind != Kind.DOCUMENT or outgoing.state != OutgoingPackage.State.SENT:
+        raise ExchangeError(ExchangeErrorCode.STATUS_NOT_ALLOWED, "Chỉ yêu cầu lấy lại văn bản đã gửi tới nơi.")
+    if not reason.strip():
+        raise ExchangeError(ExchangeErrorCode.FIELD_MISSING, "Cần nêu lý do yêu cầu lấy lại văn bản.")
+    now = timezone.now()
+    message = StatusMessage(
+        sender=_organ(outgoing.agency),
+        response_to_organ_id=outgoing.agency.identifier,
+        response_to_document_id=outgoing.document_id,
+        response_to_code=f"{outgoing.code_number}/{outgoing.code_notation}",
+        status_code=StatusCode.RECALL_REQUESTED,
+        description=reason.strip(),
+        timestamp=now,
+        staff=actor.get_full_name() if getattr(actor, "is_authenticated", False) else "",
+    )
+    content = status_build(message)
+    request, created = OutgoingPackage.objects.get_or_create(
+        kind=Kind.STATUS,
+        document_id=outgoing.document_id,
+        recipient_identifier=outgoing.recipient_identifier,
+        status_code=StatusCode.RECALL_REQUESTED,
+        defaults={
+            "agency": outgoing.agency,
+            "code_number": outgoing.code_number,
+            "code_notation": outgoing.code_notation,
+            "subject": f"Yêu cầu lấy lại: {outgoing.subject}"[:1000],
+            "content": content,
+            "sha256": sha256(content),
+            "next_attempt_at": now,
+        },
+    )
+    if not created:
+        raise ExchangeError(ExchangeErrorCode.DUPLICATE, "Đã gửi yêu cầu lấy lại văn bản này.")
+    audit_record(
+        actor=actor,
+        action="exchange.status_send",
+        target=outgoing,
+        agency=outgoing.agency,
+        after={"status": StatusCode.RECALL_REQUESTED, "reason": reason.strip()},
+    )
+    _schedule_outbox()
+    return request

@@ -37,3 +37,7 @@ class AnswerForm(forms.Form):
         choices=[(int(code), text) for code, text in STATUS_TEXT.items() if int(code) in {2, 3, 4, 5, 6}],
     )
     mo_ta = forms.CharField(label="Ghi chú", required=False, max_length=1000)
+
+
+class RecallForm(forms.Form):
+    ly_do = forms.CharField(label="Lý do lấy lại", max_length=1000)

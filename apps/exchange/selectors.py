@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from apps.accounts.selectors import scope_for_permission
 
-from .models import IncomingPackage, OutgoingPackage
+from .models import IncomingPackage, OutgoingPackage, QuarantinedPackage
 
 VIEW_PERMISSION = "exchange.view_exchange"
 SEND_PERMISSION = "exchange.send_exchange"
@@ -75,3 +75,13 @@ def package_get_for_official(user, *, direction: str, package_uuid):
     else:
         return None
     return _scoped(queryset, user).select_related("agency", "receipt").filter(uuid=package_uuid).first()
+
+
+def quarantined_for_official(user, *, since: date | None = None, until: date | None = None) -> QuerySet:
+    """Packages refused on arrival for the user's agency, with their reasons, newest first."""
+    queryset = _scoped(QuarantinedPackage.objects.all(), user)
+    if since:
+        queryset = queryset.filter(received_at__gte=_day_start(since))
+    if until:
+        queryset = queryset.filter(received_at__lt=_day_start(until) + timezone.timedelta(days=1))
+    return queryset.order_by("-received_at")

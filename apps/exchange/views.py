@@ -1,18 +1,24 @@
 """Exchange log pages: list, one package with its statuses and proof, downloads, the recipient's answers."""
 
+import hmac
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core.exemptions import two_factor_exempt
 from apps.signing.errors import SigningError
 from apps.signing.selectors import signed_file_read
 
-from .actions import incoming_status_send
+from .actions import incoming_status_send, package_recall_request, package_receive
 from .errors import ExchangeError
-from .forms import AnswerForm, LogFilterForm
+from .forms import AnswerForm, LogFilterForm, RecallForm
 from .receipts import package_verify
 from .selectors import (
     SEND_PERMISSION,
@@ -20,6 +26,7 @@ from .selectors import (
     incoming_for_official,
     outgoing_for_official,
     package_get_for_official,
+    quarantined_for_official,
 )
 
 PAGE_ROWS = 100
@@ -48,7 +55,16 @@ def log(request):
     }
     outgoing = list(outgoing_for_official(request.user, **arguments)[:PAGE_ROWS]) if direction != "den" else None
     incoming = list(incoming_for_official(request.user, **arguments)[:PAGE_ROWS]) if direction != "di" else None
-    return render(request, "exchange/log.html", {"form": form, "outgoing": outgoing, "incoming": incoming})
+    quarantined = (
+        list(quarantined_for_official(request.user, since=arguments["since"], until=arguments["until"])[:PAGE_ROWS])
+        if direction != "di"
+        else None
+    )
+    return render(
+        request,
+        "exchange/log.html",
+        {"form": form, "outgoing": outgoing, "incoming": incoming, "quarantined": quarantined},
+    )
 
 
 @login_required
@@ -58,7 +74,9 @@ def detail(request, direction, package_uuid):
     package = _package_or_404(request, direction, package_uuid)
     verification = package_verify(package) if request.method == "POST" else None
     statuses = list(package.statuses.all()) if direction == "di" else []
-    can_answer = direction == "den" and request.user.has_perm(SEND_PERMISSION)
+    can_send = request.user.has_perm(SEND_PERMISSION)
+    can_answer = direction == "den" and can_send
+    can_recall = direction == "di" and can_send and package.state == package.State.SENT
     return render(
         request,
         "exchange/detail.html",
@@ -68,6 +86,7 @@ def detail(request, direction, package_uuid):
             "statuses": statuses,
             "verification": verification,
             "answer_form": AnswerForm() if can_answer else None,
+            "recall_form": RecallForm() if can_recall else None,
         },
     )
 
@@ -121,3 +140,49 @@ def answer(request, direction, package_uuid):
     else:
         messages.success(request, "Đã gửi trạng thái cho cơ quan gửi.")
     return redirect("exchange:detail", direction=direction, package_uuid=package.uuid)
+
+
+@login_required
+@permission_required(SEND_PERMISSION, raise_exception=True)
+@require_POST
+def recall(request, direction, package_uuid):
+    package = _package_or_404(request, direction, package_uuid)
+    if direction != "di":
+        raise Http404
+    form = RecallForm(request.POST)
+    try:
+        package_recall_request(
+            actor=request.user, outgoing=package, reason=form.data.get("ly_do", "") if form.is_valid() else ""
+        )
+    except ExchangeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Đã gửi yêu cầu lấy lại văn bản.")
+    return redirect("exchange:detail", direction=direction, package_uuid=package.uuid)
+
+
+def _inbound_token_ok(request) -> bool:
+    expected = getattr(settings, "EXCHANGE_INBOUND_TOKEN", "")
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+@csrf_exempt
+@two_factor_exempt
+@require_POST
+def inbound(request):
+    """Where the external axis pushes packages and status messages (a bearer token, no session)."""
+    if not _inbound_token_ok(request):
+        raise Http404
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return HttpResponse(
+            "Gói tin vượt quá dung lượng cho phép.", status=413, content_type="text/plain; charset=utf-8"
+        )
+    result = package_receive(content=body, transport="http", recipient=request.headers.get("X-Edxml-To") or None)
+    if result.refused:
+        return HttpResponse(result.reason, status=422, content_type="text/plain; charset=utf-8")
+    return HttpResponse(
+        "Đã nhận." if not result.duplicate else "Đã nhận trước đó.", content_type="text/plain; charset=utf-8"
+    )

@@ -14,6 +14,7 @@ from apps.exchange.actions import (
     backoff,
     incoming_status_send,
     outbox_run,
+    package_recall_request,
     package_receive,
     package_send,
 )
@@ -284,3 +285,30 @@ def test_the_outbox_runs_as_a_periodic_task():
     from apps.core.schedule import periodic_tasks
 
     assert "apps.exchange.tasks.outbox_process" in {p.name for p in periodic_tasks()}
+
+
+def test_the_sender_recalls_a_document_and_the_recipient_gives_it_back(
+    commune, commune_clerk, province, province_clerk
+):
+    package_send(actor=commune_clerk, agency=commune, package=make_package())
+    outbox_run()
+    incoming = IncomingPackage.objects.get()
+    with pytest.raises(ExchangeError):  # nothing to answer before the sender asks
+        incoming_status_send(actor=province_clerk, incoming=incoming, status_code=StatusCode.RECALLED)
+
+    package_recall_request(actor=commune_clerk, outgoing=_document("H27.31-2026-0001"), reason="Sai số liệu")
+    outbox_run()
+    incoming.refresh_from_db()
+    assert incoming.status_code == StatusCode.RECALL_REQUESTED
+    with pytest.raises(ExchangeError):  # the recall is answered first
+        incoming_status_send(actor=province_clerk, incoming=incoming, status_code=StatusCode.ACCEPTED)
+
+    incoming_status_send(actor=province_clerk, incoming=incoming, status_code=StatusCode.RECALLED)
+    outbox_run()
+
+    sent = _document("H27.31-2026-0001")
+    assert [s.status_code for s in sent.statuses.all()] == [1, 15]
+    assert sent.last_status_text == "Lấy lại thành công"
+    with pytest.raises(ExchangeError) as caught:
+        package_recall_request(actor=commune_clerk, outgoing=sent, reason="Lần nữa")
+    assert caught.value.code == ExchangeErrorCode.DUPLICATE

@@ -7,11 +7,12 @@ from django.urls import reverse
 
 from apps.accounts.roles import Role
 from apps.accounts.tests.factories import AgencyFactory, UserFactory
-from apps.exchange.actions import outbox_run, package_send
+from apps.exchange.actions import outbox_run, package_receive, package_send
+from apps.exchange.edxml import package_build
 from apps.exchange.models import IncomingPackage, Kind, OutgoingPackage
 from apps.exchange.receipts import package_verify, receipt_seal
 
-from .conftest import make_package
+from .conftest import PROVINCE_ID, make_package
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +149,48 @@ def test_the_log_query_count_does_not_grow_with_the_rows(client, commune_clerk, 
 
     assert "07/BC-UBND" in page or "7/BC-UBND" in page
     assert len(many) == len(few)
+
+
+def test_the_log_shows_quarantined_packages_with_their_reason(client, province_clerk, province):
+    client.force_login(province_clerk)
+    assert "Gói tin bị từ chối" not in client.get(reverse("exchange:log")).content.decode()
+
+    content = package_build(make_package())
+    package_receive(content=content, transport="direct", recipient=PROVINCE_ID)
+    package_receive(content=content, transport="direct", recipient=PROVINCE_ID)
+
+    page = client.get(reverse("exchange:log")).content.decode()
+    assert "Gói tin bị từ chối" in page and "Gói tin trùng" in page
+
+
+def test_the_axis_pushes_a_package_with_its_token(client, settings, commune, province):
+    settings.EXCHANGE_INBOUND_TOKEN = "ma-bi-mat-truc"
+    content = package_build(make_package())
+    url = reverse("exchange:inbound")
+
+    assert client.post(url, content, content_type="application/xml").status_code == 404
+    assert (
+        client.post(url, content, content_type="application/xml", headers={"Authorization": "Bearer sai"}).status_code
+        == 404
+    )
+    ok = client.post(url, content, content_type="application/xml", headers={"Authorization": "Bearer ma-bi-mat-truc"})
+    again = client.post(
+        url, content, content_type="application/xml", headers={"Authorization": "Bearer ma-bi-mat-truc"}
+    )
+    bad = client.post(url, b"<x/>", content_type="application/xml", headers={"Authorization": "Bearer ma-bi-mat-truc"})
+
+    assert (ok.status_code, again.status_code, bad.status_code) == (200, 200, 422)
+    assert "không gian tên" in bad.content.decode()
+    assert IncomingPackage.objects.get().agency == province
+
+
+def test_the_sender_asks_for_a_document_back_from_the_page(client, commune_clerk, exchanged):
+    client.force_login(commune_clerk)
+    url = reverse("exchange:recall", args=["di", exchanged.uuid])
+
+    empty = client.post(url, {"ly_do": ""}, follow=True)
+    client.post(url, {"ly_do": "Sai số liệu"})
+    outbox_run()
+
+    assert "Cần nêu lý do yêu cầu lấy lại văn bản." in empty.content.decode()
+    assert IncomingPackage.objects.get(document_id=exchanged.document_id).status_code == 13
