@@ -426,6 +426,12 @@ def package_parse(data: bytes) -> Package:
     ):
         _check_identifier(value)
     attachments = _decode_attachments(root)
+    listed = sorted(_texts(root, "edXMLBody/edXMLManifest/Reference/ContentId"))
+    if listed != sorted(a.content_id for a in attachments):
+        raise ExchangeError(
+            ExchangeErrorCode.FIELD_INVALID,
+            "Danh mục tệp (edXMLManifest) không khớp với các tệp đính kèm trong gói tin.",
+        )
     _schema_check(root)
     message = root.find(_path("edXMLHeader/MessageHeader"), ns)
     due = _text(message, "DueDate")

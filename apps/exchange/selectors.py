@@ -1,6 +1,6 @@
 """Scoped reads of the exchange log: an official sees the packages of their own agency only."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -34,7 +34,7 @@ def outgoing_for_official(
     if since:
         queryset = queryset.filter(created_at__gte=_day_start(since))
     if until:
-        queryset = queryset.filter(created_at__lt=_day_start(until) + timezone.timedelta(days=1))
+        queryset = queryset.filter(created_at__lt=_day_start(until) + timedelta(days=1))
     if search:
         queryset = queryset.filter(
             Q(code_number__icontains=search)
@@ -55,7 +55,7 @@ def incoming_for_official(
     if since:
         queryset = queryset.filter(received_at__gte=_day_start(since))
     if until:
-        queryset = queryset.filter(received_at__lt=_day_start(until) + timezone.timedelta(days=1))
+        queryset = queryset.filter(received_at__lt=_day_start(until) + timedelta(days=1))
     if search:
         queryset = queryset.filter(
             Q(code_number__icontains=search)
@@ -83,5 +83,5 @@ def quarantined_for_official(user, *, since: date | None = None, until: date | N
     if since:
         queryset = queryset.filter(received_at__gte=_day_start(since))
     if until:
-        queryset = queryset.filter(received_at__lt=_day_start(until) + timezone.timedelta(days=1))
+        queryset = queryset.filter(received_at__lt=_day_start(until) + timedelta(days=1))
     return queryset.order_by("-received_at")

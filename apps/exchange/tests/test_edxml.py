@@ -168,3 +168,12 @@ def test_an_unknown_status_code_is_refused():
         status_parse(data)
 
     assert caught.value.code == ExchangeErrorCode.FIELD_INVALID and "Mã trạng thái “7”" in caught.value.message
+
+
+def test_a_manifest_that_does_not_match_the_attachments_is_refused():
+    data = _tamper(b"<edXML:ContentId>att-1</edXML:ContentId>", b"<edXML:ContentId>att-9</edXML:ContentId>")
+
+    with pytest.raises(ExchangeError) as caught:
+        package_parse(data)
+
+    assert caught.value.code == ExchangeErrorCode.FIELD_INVALID and "edXMLManifest" in caught.value.message

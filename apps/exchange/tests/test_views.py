@@ -1,9 +1,11 @@
 """The exchange log page: scoped to the official's agency, filters, downloads, a receipt that verifies."""
 
 import hashlib
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts.roles import Role
 from apps.accounts.tests.factories import AgencyFactory, UserFactory
@@ -194,3 +196,26 @@ def test_the_sender_asks_for_a_document_back_from_the_page(client, commune_clerk
 
     assert "Cần nêu lý do yêu cầu lấy lại văn bản." in empty.content.decode()
     assert IncomingPackage.objects.get(document_id=exchanged.document_id).status_code == 13
+
+
+def test_the_log_filters_by_date_and_says_when_a_date_is_wrong(client, commune_clerk, exchanged):
+    client.force_login(commune_clerk)
+    today = timezone.localdate()
+
+    in_range = client.get(reverse("exchange:log"), {"tu_ngay": f"{today:%d/%m/%Y}", "den_ngay": f"{today:%d/%m/%Y}"})
+    later = client.get(reverse("exchange:log"), {"tu_ngay": f"{today + timedelta(days=1):%d/%m/%Y}"})
+    wrong = client.get(reverse("exchange:log"), {"tu_ngay": "31/02/2026"})
+
+    assert "15/BC-UBND" in in_range.content.decode()
+    assert "15/BC-UBND" not in later.content.decode()
+    assert wrong.status_code == 200 and "Một số điều kiện lọc không hợp lệ" in wrong.content.decode()
+
+
+def test_a_receipt_is_not_sealed_while_signing_is_off(settings, exchanged):
+    from apps.exchange.tasks import receipt_seal as receipt_task
+
+    settings.SIGNING_ENABLED = False
+
+    assert receipt_task.call("out", str(exchanged.uuid)) == ""
+    exchanged.refresh_from_db()
+    assert exchanged.receipt is None
