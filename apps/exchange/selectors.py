@@ -85,3 +85,7 @@ def quarantined_for_official(user, *, since: date | None = None, until: date | N
     if until:
         queryset = queryset.filter(received_at__lt=_day_start(until) + timedelta(days=1))
     return queryset.order_by("-received_at")
+
+
+def quarantined_get_for_official(user, *, package_uuid) -> QuarantinedPackage | None:
+    return _scoped(QuarantinedPackage.objects.all(), user).filter(uuid=package_uuid).first()

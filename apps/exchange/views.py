@@ -27,6 +27,7 @@ from .selectors import (
     outgoing_for_official,
     package_get_for_official,
     quarantined_for_official,
+    quarantined_get_for_official,
 )
 
 PAGE_ROWS = 100
@@ -98,6 +99,18 @@ def package_download(request, direction, package_uuid):
     package = _package_or_404(request, direction, package_uuid)
     response = HttpResponse(bytes(package.content), content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="edxml-{package.uuid}.xml"'
+    return response
+
+
+@login_required
+@permission_required(VIEW_PERMISSION, raise_exception=True)
+@require_GET
+def quarantined_download(request, package_uuid):
+    kept = quarantined_get_for_official(request.user, package_uuid=package_uuid)
+    if kept is None:
+        raise Http404
+    response = HttpResponse(bytes(kept.content), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="cach-ly-{kept.uuid}.xml"'
     return response
 
 

@@ -219,3 +219,16 @@ def test_a_receipt_is_not_sealed_while_signing_is_off(settings, exchanged):
     assert receipt_task.call("out", str(exchanged.uuid)) == ""
     exchanged.refresh_from_db()
     assert exchanged.receipt is None
+
+
+def test_a_quarantined_package_downloads_as_it_came_only_in_scope(client, province_clerk, province):
+    from apps.exchange.models import QuarantinedPackage
+
+    package_receive(content=b"<khong-hop-le", transport="direct", recipient=PROVINCE_ID)
+    kept = QuarantinedPackage.objects.get()
+    url = reverse("exchange:quarantined-download", args=[kept.uuid])
+
+    client.force_login(province_clerk)
+    assert client.get(url).content == b"<khong-hop-le"
+    client.force_login(UserFactory(roles=[Role.CLERK], agency=AgencyFactory("Sở Khác")))
+    assert client.get(url).status_code == 404
