@@ -360,7 +360,7 @@ def _require(root, fields: dict[str, str]) -> None:
 
 
 def _max_attachment_bytes() -> int:
-    return getattr(settings, "EXCHANGE_MAX_ATTACHMENT_BYTES", DEFAULT_MAX_ATTACHMENT_BYTES)
+    return settings.EXCHANGE_MAX_ATTACHMENT_BYTES
 
 
 def _decode_attachments(root) -> tuple[Attachment, ...]:

@@ -69,7 +69,7 @@ class HttpTransport:
 
 
 def axis_url() -> str:
-    return getattr(settings, "EXCHANGE_AXIS_URL", "")
+    return settings.EXCHANGE_AXIS_URL
 
 
 def transport_for(recipient: str) -> Transport | None:

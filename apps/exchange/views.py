@@ -175,7 +175,7 @@ def recall(request, direction, package_uuid):
 
 
 def _inbound_token_ok(request) -> bool:
-    expected = getattr(settings, "EXCHANGE_INBOUND_TOKEN", "")
+    expected = settings.EXCHANGE_INBOUND_TOKEN
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 

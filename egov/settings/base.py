@@ -250,6 +250,13 @@ elif PRODUCTION and not env.bool("ALLOW_FILE_SMS", False):
 else:
     SMS_BACKEND = "apps.core.messaging.FileSmsGateway"
 
+# --- Inter-agency exchange (edXML) -------------------------------------------------------------
+# The national document axis or the provincial integration platform; empty: exchange stays on
+# this platform (direct transport between its agencies).
+EXCHANGE_AXIS_URL = env.str("EXCHANGE_AXIS_URL")
+EXCHANGE_INBOUND_TOKEN = env.str("EXCHANGE_INBOUND_TOKEN", required=bool(EXCHANGE_AXIS_URL))
+EXCHANGE_MAX_ATTACHMENT_BYTES = env.int("EXCHANGE_MAX_ATTACHMENT_MB", 20, minimum=1, maximum=500) * 1024 * 1024
+
 # --- Demo data ----------------------------------------------------------------------------------
 # How many one-stop dossiers the demo makes (through the actions; about 10 per second).
 DEMO_DOSSIERS = env.int("DEMO_DOSSIERS", 1600, minimum=0)
