@@ -86,7 +86,12 @@ def test_demo_rebuild_progress_bar_follows_a_real_worker(page, live_server, sysa
     worker = subprocess.Popen(  # the same worker command `make run` starts
         [sys.executable, "manage.py", "worker", "--batch", "--no-scheduler"],
         cwd=ROOT,
-        env={**os.environ, "EGOV_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "egov.settings.base"},
+        env={
+            **os.environ,
+            "EGOV_DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "egov.settings.base",
+            "EGOV_DEMO_DOSSIERS": "8",  # the bar, not the volume, is under test
+        },
     )
     try:
         assert worker.wait(timeout=120) == 0
