@@ -30,7 +30,8 @@ setup: $(UV)
 
 run: setup
 	$(MANAGE) migrate --noinput -v0
-	$(MANAGE) seed_demo -v0
+	@echo "Nạp dữ liệu mẫu Hà Tĩnh (lần đầu mất vài phút; lần sau không tạo trùng)..."
+	$(MANAGE) seed_demo -v1
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) serve --host $(HOST) --port $(PORT)
 

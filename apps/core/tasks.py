@@ -1,12 +1,15 @@
 """Background tasks of core."""
 
 import logging
+from datetime import timedelta
 
+from django.db import connection
 from django.tasks import task
 from django.utils import timezone
 
 from .demo import demo_steps
 from .models import TaskProgress
+from .schedule import every
 
 logger = logging.getLogger("egov.tasks")
 
@@ -44,3 +47,19 @@ def demo_rebuild(progress_uuid: str) -> int:
     progress.finished_at = timezone.now()
     progress.save(update_fields=["state", "message", "finished_at", "updated_at"])
     return len(steps)
+
+
+@every(timedelta(hours=24))
+@task
+def database_maintenance() -> str:
+    """Refresh the query planner's statistics (SQLite has no autovacuum doing it)."""
+    return database_optimize()
+
+
+def database_optimize() -> str:
+    """On SQLite run ANALYZE so the planner picks the right index (e.g. the audit trail's seq index)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        return "analyzed"
+    return "left to autovacuum"

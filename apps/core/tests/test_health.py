@@ -91,3 +91,12 @@ def test_reveals_no_host_or_process(client, database_tasks):
 
 def test_only_get(client):
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_database_maintenance_refreshes_statistics_on_sqlite():
+    from django.db import connection
+
+    from apps.core.tasks import database_optimize
+
+    assert database_optimize() == ("analyzed" if connection.vendor == "sqlite" else "left to autovacuum")

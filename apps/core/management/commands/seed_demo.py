@@ -19,7 +19,11 @@ class Command(BaseCommand):
         for step in demo_steps():
             if verbosity:
                 self.stdout.write(f"· {step.label}")
-            step.run(lambda message: None)
+                self.stdout.flush()
+            step.run((lambda message: self.stdout.write(f"    {message}")) if verbosity > 1 else (lambda message: None))
+        from apps.core.tasks import database_optimize
+
+        database_optimize()
         if print_logins:
             self.stdout.write("")
             self.stdout.write("Tài khoản mẫu (vai trò · tên đăng nhập · mật khẩu):")
