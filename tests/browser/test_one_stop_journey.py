@@ -8,6 +8,7 @@ browser context, signed in once with their authenticator code.
 """
 
 import re
+import subprocess
 from datetime import date
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from apps.accounts.actions import official_create
 from apps.accounts.roles import Role
 from apps.accounts.tests.factories import AgencyFactory, UnitFactory
+from apps.core.working_days import VN_TZ
 from apps.dossiers.models import Dossier, DossierWait
 from apps.dossiers.statuses import Status
 from apps.organizations.models import Agency
@@ -182,6 +184,16 @@ def test_a_paper_dossier_from_the_desk_to_the_result_and_public_tracking(
         assert re.search(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", summary)  # the appointment
         assert dossier.tracking_secret in summary
         accessible(desk)
+        # Form 01 as the desk downloads it, read back as text.
+        href = desk.locator("a[href$='/mau-1.pdf']").get_attribute("href")
+        pdf = desk.request.get(base + href)
+        assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=pdf.body(), capture_output=True, check=True
+        ).stdout.decode()
+        assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
+        assert code in text and APPLICANT in " ".join(text.split())
+        assert f"{dossier.due_at.astimezone(VN_TZ):%d/%m/%Y}" in text
 
         # The head of unit gives the appraisal to the handler.
         head = signed_in(browser, viewport, base, province["head"])
