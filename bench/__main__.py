@@ -25,6 +25,7 @@ from .figures import emit, note
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_ROOT = BASE_DIR / "var" / "bench"
 DEFAULT_AUDIT_EVENTS = 1_000_000
+DEFAULT_DOSSIERS = 100_000
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -40,6 +41,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=DEFAULT_AUDIT_EVENTS,
         help=f"số sự kiện trong nhật ký kiểm toán khi chạy kịch bản audit.page (mặc định {DEFAULT_AUDIT_EVENTS}, "
         "dựng theo lô trong vài phút; ít hơn, ví dụ 20000, để chạy thử nhanh)",
+    )
+    parser.add_argument(
+        "--dossiers",
+        type=int,
+        default=DEFAULT_DOSSIERS,
+        help=f"số hồ sơ dựng theo lô cho các kịch bản dossier.lookup/inbox/statistics (mặc định {DEFAULT_DOSSIERS}; "
+        "con số của yêu cầu là --dossiers 1000000, nên chạy trên PostgreSQL)",
     )
     parser.add_argument("--only", default="", help="chỉ chạy các kịch bản này, cách nhau dấu phẩy (xem --list)")
     parser.add_argument("--list", action="store_true", help="liệt kê các kịch bản rồi thoát")
@@ -66,6 +74,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.size < 0:
         parser.error("--size phải ≥ 0")
+    if args.dossiers < 0:
+        parser.error("--dossiers phải ≥ 0")
     if args.audit_events < 0:
         parser.error("--audit-events phải ≥ 0")
     if args.duration < 1:
@@ -101,7 +111,7 @@ def setup_django(data_dir: Path) -> None:
     note(f"CSDL {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}, thư mục dữ liệu {data_dir}")
 
 
-def prepare_database(*, size: int, audit_events: int, scenarios: list[str]) -> None:
+def prepare_database(*, size: int, audit_events: int, dossiers: int, scenarios: list[str]) -> None:
     from django.core.management import call_command
 
     from . import dataset
@@ -110,7 +120,7 @@ def prepare_database(*, size: int, audit_events: int, scenarios: list[str]) -> N
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
     note(f"migrate + collectstatic ({time.perf_counter() - started:.1f} s)")
-    dataset.build(dataset.Sizes(records=size, audit_events=audit_events), scenarios=scenarios)
+    dataset.build(dataset.Sizes(records=size, audit_events=audit_events, dossiers=dossiers), scenarios=scenarios)
 
 
 def describe_revision() -> str:
@@ -182,7 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         note(f"egov {describe_revision()}, cỡ dữ liệu {args.size}, kịch bản {', '.join(s.name for s in selected)}")
         setup_django(data_dir)
-        prepare_database(size=args.size, audit_events=args.audit_events, scenarios=[item.name for item in selected])
+        prepare_database(
+            size=args.size,
+            audit_events=args.audit_events,
+            dossiers=args.dossiers,
+            scenarios=[item.name for item in selected],
+        )
         for item in selected:
             started = time.perf_counter()
             note(f"kịch bản {item.name}: {item.label}")

@@ -24,6 +24,7 @@ from .figures import note
 class Sizes:
     records: int  # --size
     audit_events: int  # --audit-events: events in the audit trail, in all
+    dossiers: int = 0  # --dossiers: bulk dossiers (bench/dossier_bulk.py), in all
 
 
 @dataclass(frozen=True)
@@ -100,3 +101,13 @@ def audit_events(sizes: Sizes) -> None:
     from .audit_trail import audit_events_fill
 
     audit_events_fill(total=sizes.audit_events)
+
+
+DOSSIER_SCENARIOS = ("dossier.lookup", "dossier.inbox", "dossier.statistics")
+
+
+@dataset_step(order=30, label="hồ sơ một cửa (--dossiers, theo lô)", needed_by=DOSSIER_SCENARIOS)
+def dossiers(sizes: Sizes) -> None:
+    from .dossier_bulk import dossiers_fill
+
+    dossiers_fill(total=sizes.dossiers)

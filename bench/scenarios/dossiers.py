@@ -1,0 +1,285 @@
+"""One-stop dossiers: intake per second, and the lookup, inbox and statistics pages on N dossiers.
+
+``dossier.intake`` times the real path of a desk receipt, ``dossier_register`` then
+``dossier_receive`` (legal code, register number, appointment, steps, trail and audit events), each
+in its own transaction, as the demo desk officer on a procedure of her centre, against a bare
+INSERT of the same dossier rows (same columns, new unique values), one row per transaction, into
+the same table; the bare rows are deleted afterwards. Notifications to applicants are silenced.
+
+``dossier.lookup``, ``dossier.inbox`` and ``dossier.statistics`` time pages through the real server
+on the ``--dossiers`` bulk dossiers (``bench/dossier_bulk.py``), sequential requests on one
+keep-alive connection: the API lookup ``GET /api/v1/dossiers/{code}`` (bearer token) of codes in
+the desk officer's scope; the inbox of the desk officer and of a handler, with sessions that have
+passed the second factor; the statistics page of the current year for the agency leader.
+"""
+
+import http.client
+import itertools
+import random
+import time
+import uuid
+from collections.abc import Iterator
+
+from ..errors import BenchError
+from ..figures import Figure, median, note, ratio
+from ..run import Run
+from . import scenario
+from .audit import PAGE_REQUESTS, PAGE_WARMUP, percentile
+
+INTAKE_ROUNDS = 3
+INTAKE_SECONDS = 3.0
+BARE_ROWS_PER_DOSSIER = 30
+DESK, HANDLER, LEADER = "motcua", "chuyenvien", "lanhdao"
+LOOKUP_CODES = 200
+
+
+def verified_cookie(username: str) -> str:
+    """A session cookie of ``username`` signed in with the second factor passed (as in audit.page)."""
+    from django.conf import settings
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from apps.accounts.models import User
+
+    user = User.objects.get(username=username)
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def query_count(path: str, headers: dict[str, str]) -> int:
+    """SQL queries of one GET through the test client (asked twice: the first may stamp the session)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(SERVER_NAME="127.0.0.1", headers=headers)
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    if response.status_code != 200:
+        raise BenchError(f"{path} trả về HTTP {response.status_code} (test client).")
+    return len(queries)
+
+
+def timed_gets(port: int, requests: list[tuple[str, str, dict[str, str]]]) -> dict[str, list[float]]:
+    """Milliseconds of each (name, path, headers) GET in the order given, on one connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    samples: dict[str, list[float]] = {}
+    try:
+        for name, path, headers in requests:
+            started = time.perf_counter()
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status != 200:
+                raise BenchError(f"{name} ({path}) trả về HTTP {response.status} qua granian.")
+            samples.setdefault(name, []).append(elapsed)
+    finally:
+        connection.close()
+    return samples
+
+
+def page_figures(prefix: str, samples: list[float]) -> Iterator[Figure]:
+    yield Figure(f"{prefix}.latency_p50", median(samples), "ms")
+    yield Figure(f"{prefix}.latency_p95", percentile(samples, 95), "ms")
+
+
+def sequential(port: int, pages: dict[str, tuple[str, dict[str, str]]]) -> dict[str, list[float]]:
+    """``PAGE_REQUESTS`` timed GETs of each page, interleaved, after ``PAGE_WARMUP`` rounds."""
+    warm = [(name, path, headers) for _ in range(PAGE_WARMUP) for name, (path, headers) in pages.items()]
+    timed_gets(port, warm)
+    timed = [(name, path, headers) for _ in range(PAGE_REQUESTS) for name, (path, headers) in pages.items()]
+    return timed_gets(port, timed)
+
+
+def dossier_count() -> int:
+    from apps.dossiers.models import Dossier
+
+    return Dossier.objects.count()
+
+
+# --- dossier.intake ----------------------------------------------------------------------------
+@scenario("dossier.intake", label="tiếp nhận hồ sơ (register + receive) so với INSERT trần", order=40)
+def intake_vs_bare(run: Run) -> Iterator[Figure]:
+    from django.db import connection, transaction
+
+    from apps.accounts.models import User
+    from apps.dossiers import actions, notifications
+    from apps.dossiers.actions import DocumentInput
+    from apps.dossiers.demo import _person
+    from apps.dossiers.models import Dossier
+    from apps.dossiers.statuses import Channel
+    from apps.procedures.selectors import procedure_version_in_force, procedures_for_agency
+
+    desk = User.objects.get(username=DESK)
+    agency = desk.current_membership().agency
+    offers = []
+    for procedure in procedures_for_agency(agency):
+        version = procedure_version_in_force(procedure)
+        if version is not None:
+            documents = [
+                DocumentInput(name=r.name, requirement_id=r.id, paper_only=True) for r in version.documents.all()
+            ]
+            offers.append((procedure, documents))
+    if not offers:
+        raise BenchError(f"dossier.intake: {agency} không tiếp nhận thủ tục nào.")
+    rng = random.Random("bench-intake")
+    counter = itertools.count()
+
+    def intake_ours(seconds: float) -> tuple[float, list[int]]:
+        ids = []
+        started = time.perf_counter()
+        with notifications.silenced():
+            while (elapsed := time.perf_counter() - started) < seconds or not ids:
+                procedure, documents = offers[next(counter) % len(offers)]
+                applicant = _person(rng, rng.randint(1950, 2005))
+                with transaction.atomic():
+                    dossier = actions.dossier_register(
+                        actor=desk,
+                        procedure=procedure,
+                        receiving_agency=agency,
+                        applicant=applicant,
+                        channel=Channel.DESK,
+                        documents=documents,
+                    )
+                dossier = actions.dossier_receive(actor=desk, dossier=dossier)
+                ids.append(dossier.pk)
+        return len(ids) / elapsed, ids
+
+    fields = [f for f in Dossier._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    insert_sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model)
+        quote(Dossier._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    positions = {f.name: index for index, f in enumerate(fields)}
+    ours_rates, bare_rates, bare_uuids = [], [], []
+    try:
+        for _ in range(INTAKE_ROUNDS):
+            ours_rate, ids = intake_ours(INTAKE_SECONDS)
+            ours_rates.append(ours_rate)
+            # The same rows with their unique columns made unique anew, prepared before the clock.
+            template = [
+                [f.get_db_prep_save(getattr(d, f.attname), connection) for f in fields]
+                for d in Dossier.objects.filter(pk__in=ids)
+            ]
+            rows = []
+            for row in itertools.islice(itertools.cycle(template), len(template) * BARE_ROWS_PER_DOSSIER):
+                row = list(row)
+                new_uuid = uuid.uuid4()
+                bare_uuids.append(new_uuid)
+                row[positions["uuid"]] = fields[positions["uuid"]].get_db_prep_save(new_uuid, connection)
+                row[positions["code"]] = f"BENCH-{new_uuid.hex[:20]}"
+                row[positions["register_number"]] = None
+                row[positions["idempotency_key"]] = None
+                rows.append(row)
+            bare_rates.append(insert_bare(connection, insert_sql, rows, seconds=INTAKE_SECONDS))
+    finally:
+        for start in range(0, len(bare_uuids), 500):
+            Dossier.objects.filter(uuid__in=bare_uuids[start : start + 500], code__startswith="BENCH-").delete()
+    note(
+        f"dossier.intake: {INTAKE_ROUNDS} vòng × {INTAKE_SECONDS:g} s mỗi bên, mỗi hồ sơ một giao dịch "
+        f"(register, rồi receive), {agency}, {len(offers)} thủ tục, {dossier_count():_} hồ sơ, CSDL {connection.vendor}"
+    )
+    ours_rate, bare_rate = median(ours_rates), median(bare_rates)
+    yield Figure("dossier.intake.register_receive.dossiers_per_second", ours_rate, "1/s")
+    yield Figure("dossier.intake.bare_insert.dossiers_per_second", bare_rate, "1/s")
+    yield Figure("dossier.intake.ratio_vs_bare", ratio(ours_rate, bare_rate), "x")
+    yield Figure("dossier.intake.time_vs_bare", ratio(bare_rate, ours_rate), "x slower")
+
+
+def insert_bare(connection, insert_sql: str, rows: list[list], *, seconds: float) -> float:
+    from django.db import transaction
+
+    done = 0
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for row in rows:
+            with transaction.atomic():
+                cursor.execute(insert_sql, row)
+            done += 1
+            if time.perf_counter() - started >= seconds:
+                break
+    return done / (time.perf_counter() - started)
+
+
+# --- dossier.lookup ----------------------------------------------------------------------------
+@scenario("dossier.lookup", label="tra cứu hồ sơ theo mã qua API (GET /api/v1/dossiers/{code}), qua granian", order=120)
+def lookup(run: Run) -> Iterator[Figure]:
+    from apps.accounts.models import User
+    from apps.dossiers.selectors import dossiers_for_official
+    from egov.api import api_token_for
+
+    from ..urls import BARE_PATH
+
+    desk = User.objects.get(username=DESK)
+    headers = {"Authorization": f"Bearer {api_token_for(desk)}"}
+    scope = dossiers_for_official(desk).filter(code__isnull=False)
+    in_scope = scope.count()
+    if not in_scope:
+        raise BenchError("dossier.lookup: không có hồ sơ nào có mã trong phạm vi cán bộ một cửa.")
+    rng = random.Random("bench-lookup")
+    ids = list(scope.order_by().values_list("pk", flat=True))
+    codes = list(
+        scope.filter(pk__in=rng.sample(ids, min(LOOKUP_CODES, len(ids)))).order_by().values_list("code", flat=True)
+    )
+    paths = [f"/api/v1/dossiers/{code}" for code in codes]
+    queries = query_count(paths[0], headers)
+    server = run.server()
+    timed_gets(server.port, [("lookup", path, headers) for path in paths[:PAGE_WARMUP]])
+    requests = []
+    for number in range(PAGE_REQUESTS * 2):
+        requests.append(("bare_view", BARE_PATH, {}))
+        requests.append(("lookup", paths[number % len(paths)], headers))
+    samples = timed_gets(server.port, requests)
+    note(
+        f"dossier.lookup: {dossier_count():_} hồ sơ, {in_scope:_} trong phạm vi {DESK}; "
+        f"{len(samples['lookup'])} mã khác nhau lần lượt, một kết nối"
+    )
+    yield Figure("dossier.lookup.dossiers", dossier_count(), "dossiers")
+    yield from page_figures("dossier.lookup.bare_view", samples["bare_view"])
+    yield from page_figures("dossier.lookup.api", samples["lookup"])
+    yield Figure("dossier.lookup.api.queries", queries, "queries")
+
+
+# --- dossier.inbox -----------------------------------------------------------------------------
+@scenario("dossier.inbox", label="hộp hồ sơ của cán bộ một cửa và chuyên viên xử lý, qua granian", order=121)
+def inbox(run: Run) -> Iterator[Figure]:
+    from django.urls import reverse
+
+    base = reverse("dossiers:inbox")
+    pages = {
+        "desk": (f"{base}?vai_tro=mot-cua", {"Cookie": verified_cookie(DESK)}),
+        "handler": (f"{base}?vai_tro=xu-ly", {"Cookie": verified_cookie(HANDLER)}),
+    }
+    counts = {name: query_count(path, headers) for name, (path, headers) in pages.items()}
+    samples = sequential(run.server().port, pages)
+    note(f"dossier.inbox: {dossier_count():_} hồ sơ; {PAGE_REQUESTS} yêu cầu tuần tự mỗi trang, một kết nối")
+    yield Figure("dossier.inbox.dossiers", dossier_count(), "dossiers")
+    for name in pages:
+        yield from page_figures(f"dossier.inbox.{name}", samples[name])
+        yield Figure(f"dossier.inbox.{name}.queries", counts[name], "queries")
+
+
+# --- dossier.statistics ------------------------------------------------------------------------
+@scenario("dossier.statistics", label="trang thống kê hồ sơ của một năm (lãnh đạo), qua granian", order=122)
+def statistics(run: Run) -> Iterator[Figure]:
+    from django.urls import reverse
+    from django.utils import timezone
+
+    path = f"{reverse('dossier_reports:statistics')}?ky=nam&nam={timezone.localdate().year}"
+    pages = {"year": (path, {"Cookie": verified_cookie(LEADER)})}
+    queries = query_count(path, pages["year"][1])
+    samples = sequential(run.server().port, pages)
+    note(f"dossier.statistics: {dossier_count():_} hồ sơ; {path} như {LEADER}")
+    yield Figure("dossier.statistics.dossiers", dossier_count(), "dossiers")
+    yield from page_figures("dossier.statistics.year", samples["year"])
+    yield Figure("dossier.statistics.year.queries", queries, "queries")
