@@ -16,6 +16,7 @@ passed the second factor; the statistics page of the current year for the agency
 import http.client
 import itertools
 import random
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ INTAKE_SECONDS = 3.0
 BARE_ROWS_PER_DOSSIER = 30
 DESK, HANDLER, LEADER = "motcua", "chuyenvien", "lanhdao"
 LOOKUP_CODES = 200
+DOSSIER_LINK = re.compile(r'href="/lam-viec/ho-so/([0-9a-f-]{36})/"')  # a dossier row of the inbox
 
 
 def verified_cookie(username: str) -> str:
@@ -52,8 +54,8 @@ def verified_cookie(username: str) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
-def query_count(path: str, headers: dict[str, str]) -> int:
-    """SQL queries of one GET through the test client (asked twice: the first may stamp the session)."""
+def query_count(path: str, headers: dict[str, str]) -> tuple[int, str]:
+    """SQL queries and body of one GET through the test client (asked twice: the first may stamp the session)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -64,7 +66,7 @@ def query_count(path: str, headers: dict[str, str]) -> int:
         response = client.get(path)
     if response.status_code != 200:
         raise BenchError(f"{path} trả về HTTP {response.status_code} (test client).")
-    return len(queries)
+    return len(queries), response.content.decode()
 
 
 def timed_gets(port: int, requests: list[tuple[str, str, dict[str, str]]]) -> dict[str, list[float]]:
@@ -232,7 +234,7 @@ def lookup(run: Run) -> Iterator[Figure]:
         scope.filter(pk__in=rng.sample(ids, min(LOOKUP_CODES, len(ids)))).order_by().values_list("code", flat=True)
     )
     paths = [f"/api/v1/dossiers/{code}" for code in codes]
-    queries = query_count(paths[0], headers)
+    queries, _body = query_count(paths[0], headers)
     server = run.server()
     timed_gets(server.port, [("lookup", path, headers) for path in paths[:PAGE_WARMUP]])
     requests = []
@@ -260,13 +262,17 @@ def inbox(run: Run) -> Iterator[Figure]:
         "desk": (f"{base}?vai_tro=mot-cua", {"Cookie": verified_cookie(DESK)}),
         "handler": (f"{base}?vai_tro=xu-ly", {"Cookie": verified_cookie(HANDLER)}),
     }
-    counts = {name: query_count(path, headers) for name, (path, headers) in pages.items()}
+    counts, rows = {}, {}
+    for name, (path, headers) in pages.items():
+        counts[name], body = query_count(path, headers)
+        rows[name] = len(set(DOSSIER_LINK.findall(body)))
     samples = sequential(run.server().port, pages)
     note(f"dossier.inbox: {dossier_count():_} hồ sơ; {PAGE_REQUESTS} yêu cầu tuần tự mỗi trang, một kết nối")
     yield Figure("dossier.inbox.dossiers", dossier_count(), "dossiers")
     for name in pages:
         yield from page_figures(f"dossier.inbox.{name}", samples[name])
         yield Figure(f"dossier.inbox.{name}.queries", counts[name], "queries")
+        yield Figure(f"dossier.inbox.{name}.rows_on_page", rows[name], "dossiers")
 
 
 # --- dossier.statistics ------------------------------------------------------------------------
@@ -277,7 +283,7 @@ def statistics(run: Run) -> Iterator[Figure]:
 
     path = f"{reverse('dossier_reports:statistics')}?ky=nam&nam={timezone.localdate().year}"
     pages = {"year": (path, {"Cookie": verified_cookie(LEADER)})}
-    queries = query_count(path, pages["year"][1])
+    queries, _body = query_count(path, pages["year"][1])
     samples = sequential(run.server().port, pages)
     note(f"dossier.statistics: {dossier_count():_} hồ sơ; {path} như {LEADER}")
     yield Figure("dossier.statistics.dossiers", dossier_count(), "dossiers")
