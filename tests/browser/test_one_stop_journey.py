@@ -22,10 +22,11 @@ from apps.accounts.tests.factories import AgencyFactory, UnitFactory
 from apps.core.working_days import VN_TZ
 from apps.dossiers.models import Dossier, DossierWait
 from apps.dossiers.statuses import Status
+from apps.dossiers.tests.conftest import building_permit_steps
 from apps.organizations.models import Agency
 from apps.procedures.actions import procedure_create, sector_save
-from apps.procedures.models import DeadlineUnit, RoutingStep
-from apps.procedures.specs import DocumentSpec, ProcedureSpec, StepSpec, VersionSpec
+from apps.procedures.models import DeadlineUnit
+from apps.procedures.specs import DocumentSpec, ProcedureSpec, VersionSpec
 
 from .conftest import PageWatch, axe_violations, has_no_horizontal_scroll
 
@@ -56,23 +57,7 @@ def province(transactional_db):
                 DocumentSpec(name="Đơn đề nghị cấp giấy phép xây dựng", originals=1),
                 DocumentSpec(name="Bản vẽ thiết kế", copies=2),
             ],
-            steps=[
-                StepSpec(1, RoutingStep.Kind.INTAKE, "Tiếp nhận", Role.DESK_OFFICER, Decimal("0.5")),
-                StepSpec(2, RoutingStep.Kind.APPRAISAL, "Thẩm định", Role.HANDLER, Decimal(4)),
-                StepSpec(3, RoutingStep.Kind.CONSULTATION, "Tổng hợp ý kiến", Role.HANDLER, Decimal(2)),
-                StepSpec(
-                    3,
-                    RoutingStep.Kind.CONSULTATION,
-                    "Cho ý kiến về đất đai",
-                    Role.HANDLER,
-                    Decimal(2),
-                    target=RoutingStep.Target.AGENCY,
-                    agency=consulted,
-                    is_lead=False,
-                ),
-                StepSpec(4, RoutingStep.Kind.APPROVAL, "Phê duyệt", Role.AGENCY_LEADER, Decimal(1)),
-                StepSpec(5, RoutingStep.Kind.RETURN, "Trả kết quả", Role.DESK_OFFICER, Decimal("0.5")),
-            ],
+            steps=building_permit_steps(consulted),
         ),
         valid_from=date(2020, 1, 1),
     )

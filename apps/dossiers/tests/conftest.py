@@ -25,6 +25,27 @@ def at(y, m, d, hh=0, mm=0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=VN_TZ)
 
 
+def building_permit_steps(consulted: Agency) -> list[StepSpec]:
+    """Intake, appraisal, a consultation of ``consulted`` beside the lead, approval, return."""
+    return [
+        StepSpec(1, RoutingStep.Kind.INTAKE, "Tiếp nhận", Role.DESK_OFFICER, Decimal("0.5")),
+        StepSpec(2, RoutingStep.Kind.APPRAISAL, "Thẩm định", Role.HANDLER, Decimal(4)),
+        StepSpec(3, RoutingStep.Kind.CONSULTATION, "Tổng hợp ý kiến", Role.HANDLER, Decimal(2)),
+        StepSpec(
+            3,
+            RoutingStep.Kind.CONSULTATION,
+            "Cho ý kiến về đất đai",
+            Role.HANDLER,
+            Decimal(2),
+            target=RoutingStep.Target.AGENCY,
+            agency=consulted,
+            is_lead=False,
+        ),
+        StepSpec(4, RoutingStep.Kind.APPROVAL, "Phê duyệt", Role.AGENCY_LEADER, Decimal(1)),
+        StepSpec(5, RoutingStep.Kind.RETURN, "Trả kết quả", Role.DESK_OFFICER, Decimal("0.5")),
+    ]
+
+
 @dataclass
 class World:
     department: Agency
@@ -79,23 +100,7 @@ def world(db) -> World:
                 DocumentSpec(name="Giấy tờ khác", mandatory=False),
             ],
             fees=[FeeSpec(name="Lệ phí cấp giấy phép", amount=75_000)],
-            steps=[
-                StepSpec(1, RoutingStep.Kind.INTAKE, "Tiếp nhận", Role.DESK_OFFICER, Decimal("0.5")),
-                StepSpec(2, RoutingStep.Kind.APPRAISAL, "Thẩm định", Role.HANDLER, Decimal(4)),
-                StepSpec(3, RoutingStep.Kind.CONSULTATION, "Tổng hợp ý kiến", Role.HANDLER, Decimal(2)),
-                StepSpec(
-                    3,
-                    RoutingStep.Kind.CONSULTATION,
-                    "Cho ý kiến về đất đai",
-                    Role.HANDLER,
-                    Decimal(2),
-                    target=RoutingStep.Target.AGENCY,
-                    agency=consulted,
-                    is_lead=False,
-                ),
-                StepSpec(4, RoutingStep.Kind.APPROVAL, "Phê duyệt", Role.AGENCY_LEADER, Decimal(1)),
-                StepSpec(5, RoutingStep.Kind.RETURN, "Trả kết quả", Role.DESK_OFFICER, Decimal("0.5")),
-            ],
+            steps=building_permit_steps(consulted),
         ),
         valid_from=date(2020, 1, 1),
     )
