@@ -20,6 +20,8 @@ urlpatterns = [
     path("lam-viec/ky-so/", include("apps.signing.urls")),
     path("lam-viec/lien-thong/", include("apps.exchange.urls")),
     path("tra-cuu/", include("apps.dossiers.urls_public")),
+    path("dich-vu-cong/", include("apps.portal.urls")),
+    path("thanh-toan/", include("apps.payments.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", two_factor_exempt(set_language), name="set_language"),
     path("quan-tri/", admin.site.urls),

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.procedures",
     "apps.dossiers",
+    "apps.portal",
+    "apps.payments",
     "apps.signing",
     "apps.exchange",
 ]

@@ -1,0 +1,1 @@
+"""Fees of online dossiers: VietQR, payment-gateway adapters, callbacks, reconciliation, receipts."""

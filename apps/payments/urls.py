@@ -1,0 +1,5 @@
+"""Payment pages and gateway callbacks, under /thanh-toan/."""
+
+app_name = "payments"
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Procedure catalogue for citizens: browse by sector, agency, level and life event; search."""

@@ -1,0 +1,1 @@
+"""Online submission: e-form, documents, review, idempotent submit; my dossiers; results."""
