@@ -67,14 +67,19 @@ def fill(language: str, pending: dict) -> list[str]:
 
 
 def main() -> int:
-    lock = open("/tmp/egov-po-sync.lock", "w")
-    fcntl.flock(lock, fcntl.LOCK_EX)
+    with (ROOT / "var" / "po-sync.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _sync()
+
+
+def _sync() -> int:
     manage = [sys.executable, str(ROOT / "manage.py")]
     ignores = [f"--ignore={name}" for name in IGNORE]
     subprocess.run([*manage, "makemessages", "-l", "vi", "-l", "en", "-v0", *ignores], cwd=ROOT, check=True)
     pending = pending_translations()
     left = fill("vi", pending) + fill("en", pending)
-    subprocess.run([*manage, "compilemessages", "-v0", "--ignore=.venv", "--ignore=.tools", "--ignore=var"], cwd=ROOT, check=True)
+    compile_ignores = ["--ignore=.venv", "--ignore=.tools", "--ignore=var"]
+    subprocess.run([*manage, "compilemessages", "-v0", *compile_ignores], cwd=ROOT, check=True)
     for line in left:
         print(line)
     print(f"{len(left)} chuỗi còn thiếu bản dịch hoặc bị đánh dấu fuzzy.")
