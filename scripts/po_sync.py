@@ -67,6 +67,7 @@ def fill(language: str, pending: dict) -> list[str]:
 
 
 def main() -> int:
+    (ROOT / "var").mkdir(exist_ok=True)
     with (ROOT / "var" / "po-sync.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         return _sync()
