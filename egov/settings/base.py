@@ -206,6 +206,11 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Files applicants upload (apps/core/uploads.py): size limit, and the ClamAV daemon that scans them
+# ("host:port" or a Unix socket path; empty: no antivirus scan, the check says so).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", 20, minimum=1, maximum=500) * 1024 * 1024
+CLAMD_ADDRESS = env.str("CLAMD_ADDRESS")
+CLAMD_TIMEOUT = env.int("CLAMD_TIMEOUT", 10, minimum=1, maximum=300)
 
 # --- E-mail ---------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("EMAIL_FROM", "egov <khong-tra-loi@egov.localhost>")
