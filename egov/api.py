@@ -38,6 +38,9 @@ from apps.accounts.models import User
 from apps.dossiers.api import dossier_error_status
 from apps.dossiers.api import router as dossiers_router
 from apps.dossiers.errors import DossierError
+from apps.signing.api import router as signing_router
+from apps.signing.api import signing_error_status
+from apps.signing.errors import SigningError
 
 TOKEN_SALT = "egov.api.token"  # noqa: S105  (a namespace for the signature, not a secret)
 MAX_TOKEN_DAYS = 366
@@ -145,6 +148,7 @@ api = NinjaAPI(
     docs=VendoredSwagger(),
 )
 api.add_router("/", dossiers_router)
+api.add_router("/", signing_router)
 
 STATUS_CODES = {400: "invalid_input", 403: "forbidden", 404: "not_found", 409: "concurrent_change"}
 
@@ -174,6 +178,11 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 @api.exception_handler(DossierError)
 def _dossier_error(request: HttpRequest, exc: DossierError) -> HttpResponse:
     return _error(request, exc.code, exc.message, dossier_error_status(exc))
+
+
+@api.exception_handler(SigningError)
+def _signing_error(request: HttpRequest, exc: SigningError) -> HttpResponse:
+    return _error(request, exc.code, exc.message, signing_error_status(exc))
 
 
 @api.exception_handler(HttpError)

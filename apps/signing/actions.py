@@ -312,6 +312,22 @@ def document_sign_complete(*, actor, pending: PendingSignature, signature: bytes
     return signed_file
 
 
+@transaction.atomic
+def document_sign_refusal_record(*, actor, pending: PendingSignature, error: SigningError) -> None:
+    """Record a refused completion (a signature that did not fit, a replay, a late one) in the audit trail.
+
+    Runs after the refused action rolled back, so the refusal itself is kept; nothing else changes.
+    """
+    audit_record(
+        actor=actor,
+        action="signing.sign_refused",
+        target_type="signing.pendingsignature",
+        target_uuid=pending.uuid,
+        target_label=str(pending),
+        after={"code": str(error.code), "message": error.message, "certificate": pending.certificate.serial},
+    )
+
+
 def _check_signed(pdf: bytes, field_name: str, *, expected_fingerprint: str | None = None) -> None:
     """Refuse to store a signed PDF whose new signature is not intact and valid (or not the expected key).
 

@@ -30,5 +30,6 @@ class SigningConfig(AppConfig):
             ("signing.sign_complete", _("Document signed by a person")),
             ("signing.seal", _("Document sealed by the organisation")),
             ("signing.signed_file_store", _("Signed file stored")),
+            ("signing.sign_refused", _("Token signature refused")),
         ):
             register_action(code, label)

@@ -2,10 +2,11 @@
 
 import hashlib
 
+from django.db.models import Q
 from django.utils import timezone
 
 from .errors import SigningError, SigningErrorCode
-from .models import SignedFile, SigningCertificate
+from .models import PendingSignature, SignedFile, SigningCertificate
 
 
 def certificates_for_official(official):
@@ -30,3 +31,16 @@ def signed_file_read(signed_file: SignedFile) -> bytes:
             f"Tệp đã ký “{signed_file.name}” trong kho lưu trữ không còn khớp dấu băm lúc ký.",
         )
     return data
+
+
+SIGN_PERMISSION = "signing.sign_document"
+
+
+def pending_get_for_official(official, pending_uuid) -> PendingSignature | None:
+    """The official's own signing session (anyone else's is not found)."""
+    return PendingSignature.objects.filter(uuid=pending_uuid, official=official).select_related("certificate").first()
+
+
+def signed_file_get_for_user(user, signed_file_uuid) -> SignedFile | None:
+    """A signed file the user signed or stored themselves."""
+    return SignedFile.objects.filter(uuid=signed_file_uuid).filter(Q(signer_official=user) | Q(created_by=user)).first()

@@ -1,0 +1,344 @@
+"""The hash-then-sign API through HTTP: the reference client with a software token (PKCS#12 and
+SoftHSM2 over PKCS#11) against a live server, and every refusal answered in Vietnamese with nothing stored."""
+
+import base64
+import datetime as dt
+import hashlib
+import io
+import shutil
+import subprocess
+
+import pytest
+from asn1crypto import crl as a_crl
+from django.core.management import call_command
+from django.utils import timezone
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from apps.audit.models import AuditEvent
+from apps.signing import actions
+from apps.signing.models import PendingSignature, SignedFile
+from apps.signing.selectors import signed_file_read
+from apps.signing.tests.conftest import token_sign
+from apps.signing.tests.documents import POSITION, SIGNER_NAME
+from apps.signing.tests.test_pkcs11 import MODULE
+from apps.signing.token_client import ClientError, Pkcs11Token, Pkcs12Token, SigningClient, digest_to_sign, sign_pdf
+from egov.api import api_token_for
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/signing"
+FIELDS = {"position": POSITION, "signer_name": SIGNER_NAME, "level": "B-T"}
+
+
+@pytest.fixture
+def certificate(signing_settings, pki, leader):
+    return actions.certificate_register(actor=None, official=leader, certificate=pki.bundle(pki.leader))
+
+
+@pytest.fixture
+def bearer(leader):
+    return {"Authorization": f"Bearer {api_token_for(leader)}"}
+
+
+@pytest.fixture
+def p12_token(tmp_path, pki):
+    path = tmp_path / "token.p12"
+    path.write_bytes(pki.leader.pkcs12(b"1234"))
+    return Pkcs12Token(path, "1234")
+
+
+def _pyhanko_status(pdf: bytes, pki):
+    """pyHanko's own validator, with the test root as the only trust anchor and the test CRLs."""
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    (embedded,) = reader.embedded_regular_signatures
+    context = ValidationContext(
+        trust_roots=[pki.ca.root.issued.a_cert],
+        other_certs=[pki.ca.intermediate.issued.a_cert],
+        crls=[a_crl.CertificateList.load(d) for d in pki.ca.crls_der()],
+        allow_fetching=False,
+    )
+    return validate_pdf_signature(embedded, context)
+
+
+# --- end to end over a real HTTP server ------------------------------------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_reference_client_signs_with_a_pkcs12_token_over_http(
+    live_server, certificate, leader, p12_token, pki, decision
+):
+    client = SigningClient(f"{live_server.url}/api/v1", api_token_for(leader))
+
+    result, signed = sign_pdf(client, p12_token, decision, name="quyet-dinh.pdf", fields=FIELDS)
+
+    stored = SignedFile.objects.get()
+    assert result["verdict"] == "valid" and result["verdict_text"] == "Chữ ký hợp lệ"
+    assert signed == signed_file_read(stored) and result["sha256"] == hashlib.sha256(signed).hexdigest()
+    assert stored.signer_official == leader and stored.signer_certificate == certificate
+    status = _pyhanko_status(signed, pki)
+    assert status.intact and status.valid and status.trusted
+    assert status.signing_cert.subject.native["common_name"] == "Nguyễn Văn Thử"
+    assert status.timestamp_validity is not None and status.timestamp_validity.valid  # B-T
+    actions_seen = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"signing.sign_prepare", "signing.sign_complete", "signing.signed_file_store"} <= actions_seen
+
+
+@pytest.fixture
+def softhsm_token(tmp_path, monkeypatch, pki):
+    """The official's key on a SoftHSM2 token, standing in for their USB token."""
+    if MODULE is None or not shutil.which("softhsm2-util") or not shutil.which("pkcs11-tool"):
+        pytest.skip("SoftHSM2 and opensc are not installed (apt-get install softhsm2 opensc)")
+    (tmp_path / "tokens").mkdir()
+    conf = tmp_path / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
+    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
+    (tmp_path / "key.pem").write_bytes(pki.leader.key_pem())
+    (tmp_path / "cert.der").write_bytes(pki.leader.der)
+
+    def run(*args):
+        subprocess.run(args, check=True, capture_output=True, timeout=60)
+
+    run("softhsm2-util", "--init-token", "--free", "--label", "usb-token", "--pin", "1111", "--so-pin", "999999")
+    run("softhsm2-util", "--import", str(tmp_path / "key.pem"), "--token", "usb-token", "--label", "ky-so",
+        "--id", "01", "--pin", "1111")  # fmt: skip
+    run("pkcs11-tool", "--module", MODULE, "--token-label", "usb-token", "--login", "--pin", "1111",
+        "--write-object", str(tmp_path / "cert.der"), "--type", "cert", "--label", "ky-so", "--id", "01")  # fmt: skip
+    return {"module": MODULE, "token": "usb-token", "pin": "1111", "label": "ky-so"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_management_command_signs_with_a_pkcs11_token(
+    live_server, certificate, leader, softhsm_token, pki, decision, tmp_path, monkeypatch
+):
+    (tmp_path / "in.pdf").write_bytes(decision)
+    monkeypatch.setenv("EGOV_API_TOKEN", api_token_for(leader))
+    monkeypatch.setenv("EGOV_TOKEN_PIN", softhsm_token["pin"])
+    out = io.StringIO()
+
+    call_command(
+        "token_sign",
+        "--server", f"{live_server.url}/api/v1",
+        "--pdf", str(tmp_path / "in.pdf"),
+        "--out", str(tmp_path / "out.pdf"),
+        "--position", POSITION,
+        "--signer-name", SIGNER_NAME,
+        "--pkcs11-module", softhsm_token["module"],
+        "--pkcs11-token", softhsm_token["token"],
+        "--pkcs11-key-label", softhsm_token["label"],
+        stdout=out,
+    )  # fmt: skip
+
+    signed = (tmp_path / "out.pdf").read_bytes()
+    assert "Chữ ký hợp lệ" in out.getvalue()
+    assert signed == signed_file_read(SignedFile.objects.get())
+    status = _pyhanko_status(signed, pki)
+    assert status.intact and status.valid and status.trusted
+
+
+def test_pkcs11_token_signature_is_the_one_the_server_expects(softhsm_token, pki):
+    token = Pkcs11Token(
+        softhsm_token["module"], token_label="usb-token", pin=softhsm_token["pin"], key_label=softhsm_token["label"]
+    )
+    digest = hashlib.sha256(b"thuoc tinh da ky").digest()
+
+    assert token.fingerprint == hashlib.sha256(pki.leader.der).hexdigest()
+    assert token.sign_digest(digest) == token_sign(pki.leader, digest)  # RSA PKCS#1 v1.5 is deterministic
+
+
+# --- refusals (Django's test client: the same HTTP stack, no server thread) -----------------------------
+
+
+def _prepare(client, bearer, decision, certificate, **extra):
+    data = {"pdf": io.BytesIO(decision), "certificate": str(certificate.uuid), **FIELDS, **extra}
+    data["pdf"].name = "quyet-dinh.pdf"
+    return client.post(f"{API}/sessions", data, headers=bearer)
+
+
+def _complete(client, bearer, session_id, signature: bytes):
+    return client.post(
+        f"{API}/sessions/{session_id}/complete",
+        {"signature": base64.b64encode(signature).decode()},
+        content_type="application/json",
+        headers=bearer,
+    )
+
+
+def _refused(response, status, code):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["code"] == code
+    assert body["message"] and any(
+        ch in body["message"] for ch in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
+    )
+    assert not SignedFile.objects.exists()
+    return body
+
+
+def test_prepare_answers_the_digest_of_the_signed_attributes(client, bearer, certificate, decision):
+    response = _prepare(client, bearer, decision, certificate)
+
+    assert response.status_code == 201, response.content
+    session = response.json()
+    pending = PendingSignature.objects.get(uuid=session["id"])
+    assert base64.b64decode(session["to_sign_digest"]) == pending.to_sign_digest
+    assert hashlib.sha256(base64.b64decode(session["signed_attributes"])).digest() == pending.to_sign_digest
+    assert session["certificate_fingerprint"] == certificate.fingerprint
+    assert AuditEvent.objects.filter(action="signing.sign_prepare", target_uuid=pending.uuid).exists()
+
+
+def test_a_signature_by_another_key_is_refused(client, bearer, certificate, decision, pki):
+    session = _prepare(client, bearer, decision, certificate).json()
+    signature = token_sign(pki.other, base64.b64decode(session["to_sign_digest"]))
+
+    _refused(_complete(client, bearer, session["id"], signature), 400, "signature_mismatch")
+
+    refusal = AuditEvent.objects.get(action="signing.sign_refused")
+    assert str(refusal.target_uuid) == session["id"]
+    assert PendingSignature.objects.get(uuid=session["id"]).completed_at is None
+
+
+def test_the_client_refuses_to_sign_for_a_certificate_not_on_its_token(
+    client, bearer, certificate, decision, pki, tmp_path
+):
+    session = _prepare(client, bearer, decision, certificate).json()
+    (tmp_path / "other.p12").write_bytes(pki.other.pkcs12(b"1"))
+
+    with pytest.raises(ClientError, match="chứng thư số khác"):
+        digest_to_sign(session, Pkcs12Token(tmp_path / "other.p12", "1"))
+
+
+def test_a_signature_over_a_tampered_digest_is_refused(client, bearer, certificate, decision, pki):
+    session = _prepare(client, bearer, decision, certificate).json()
+    tampered = hashlib.sha256(b"mot tai lieu khac").digest()
+
+    _refused(_complete(client, bearer, session["id"], token_sign(pki.leader, tampered)), 400, "signature_mismatch")
+
+
+def test_the_client_refuses_a_digest_that_is_not_the_one_of_the_attributes(
+    client, bearer, certificate, decision, p12_token
+):
+    session = _prepare(client, bearer, decision, certificate).json()
+    session["to_sign_digest"] = base64.b64encode(hashlib.sha256(b"khac").digest()).decode()
+
+    with pytest.raises(ClientError, match="không khớp"):
+        digest_to_sign(session, p12_token)
+
+
+def test_an_expired_session_is_refused(client, bearer, certificate, decision, pki):
+    session = _prepare(client, bearer, decision, certificate).json()
+    PendingSignature.objects.filter(uuid=session["id"]).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    signature = token_sign(pki.leader, base64.b64decode(session["to_sign_digest"]))
+
+    body = _refused(_complete(client, bearer, session["id"], signature), 410, "pending_expired")
+
+    assert "quá hạn" in body["message"]
+    assert AuditEvent.objects.filter(action="signing.sign_refused").count() == 1
+
+
+def test_a_replayed_completion_is_refused_and_stores_nothing_more(client, bearer, certificate, decision, pki):
+    session = _prepare(client, bearer, decision, certificate).json()
+    signature = token_sign(pki.leader, base64.b64decode(session["to_sign_digest"]))
+    first = _complete(client, bearer, session["id"], signature)
+    assert first.status_code == 201, first.content
+    stored = SignedFile.objects.get()
+
+    again = _complete(client, bearer, session["id"], signature)
+
+    assert again.status_code == 409 and again.json()["code"] == "pending_done"
+    assert SignedFile.objects.get() == stored
+    assert AuditEvent.objects.filter(action="signing.sign_complete").count() == 1
+
+
+def test_another_officials_certificate_cannot_be_used(client, certificate, decision, other_official):
+    bearer = {"Authorization": f"Bearer {api_token_for(other_official)}"}
+
+    _refused(_prepare(client, bearer, decision, certificate), 403, "certificate_not_yours")
+
+    assert not PendingSignature.objects.exists()
+
+
+def test_another_official_cannot_complete_the_session(client, bearer, certificate, decision, pki, other_official):
+    session = _prepare(client, bearer, decision, certificate).json()
+    signature = token_sign(pki.leader, base64.b64decode(session["to_sign_digest"]))
+
+    response = _complete(client, {"Authorization": f"Bearer {api_token_for(other_official)}"}, session["id"], signature)
+
+    _refused(response, 404, "pending_not_found")
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        pytest.param({"position": "GIÁM ĐỐC"}, "Không tìm thấy chỗ ký", id="lines-not-in-the-pdf"),
+        pytest.param({"page": "0", "x1": "100"}, "Cần đủ trang", id="half-a-box"),
+        pytest.param({"level": "B-X"}, "Mức chữ ký", id="unknown-level"),
+    ],
+)
+def test_bad_placement_is_refused(client, bearer, certificate, decision, extra, fragment):
+    response = _prepare(client, bearer, decision, certificate, **extra)
+
+    assert response.status_code == 400 and fragment in response.json()["message"]
+    assert not PendingSignature.objects.exists()
+
+
+def test_a_file_that_is_not_a_pdf_is_refused(client, bearer, certificate):
+    response = _prepare(client, bearer, b"GIF89a khong phai pdf", certificate)
+
+    _refused(response, 400, "not_a_pdf")
+
+
+def test_bad_base64_is_refused(client, bearer, certificate, decision):
+    session = _prepare(client, bearer, decision, certificate).json()
+
+    response = client.post(
+        f"{API}/sessions/{session['id']}/complete",
+        {"signature": "@@@"},
+        content_type="application/json",
+        headers=bearer,
+    )
+
+    assert response.status_code == 400 and "base64" in response.json()["message"]
+
+
+def test_without_a_token_nothing_happens(client, certificate, decision):
+    assert _prepare(client, {}, decision, certificate).status_code == 401
+    assert not PendingSignature.objects.exists()
+
+
+def test_a_clerk_without_the_signing_role_is_forbidden(client, certificate, decision):
+    from apps.accounts.roles import Role
+    from apps.accounts.tests.factories import UserFactory
+
+    clerk = UserFactory(roles=[Role.CLERK])
+
+    response = client.get(f"{API}/certificates", headers={"Authorization": f"Bearer {api_token_for(clerk)}"})
+
+    assert response.status_code == 403
+
+
+def test_certificates_lists_only_the_callers_usable_ones(client, bearer, certificate, other_official, pki):
+    actions.certificate_register(actor=None, official=other_official, certificate=pki.bundle(pki.other))
+
+    response = client.get(f"{API}/certificates", headers=bearer)
+
+    assert [c["fingerprint"] for c in response.json()] == [certificate.fingerprint]
+
+
+def test_signed_file_download_is_only_for_its_signer(client, bearer, certificate, decision, pki, other_official):
+    session = _prepare(client, bearer, decision, certificate).json()
+    done = _complete(client, bearer, session["id"], token_sign(pki.leader, base64.b64decode(session["to_sign_digest"])))
+    path = done.json()["download"]
+
+    assert client.get(path, headers=bearer).content == signed_file_read(SignedFile.objects.get())
+    stranger = {"Authorization": f"Bearer {api_token_for(other_official)}"}
+    assert client.get(path, headers=stranger).status_code == 404
+
+
+def test_openapi_documents_the_signing_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+
+    assert {p for p in paths if p.startswith(f"{API}/")} == {
+        f"{API}/certificates",
+        f"{API}/sessions",
+        f"{API}/sessions/{{session_id}}/complete",
+        f"{API}/signed-files/{{file_id}}/pdf",
+    }
