@@ -43,6 +43,7 @@ from .models import (
     RoutingStep,
     Sector,
 )
+from .search import search_entries_save, search_entry_save
 from .specs import TEXT_FIELDS, ProcedureSpec, VersionSpec, procedure_spec_problems, version_spec_problems
 
 Code = ProceduresErrorCode
@@ -102,6 +103,7 @@ def sector_save(*, actor, code: str, name: str) -> Sector:
         before = sector.name
         sector.name = name
         sector.save(update_fields=["name", "updated_at"])
+        search_entries_save(sector.procedures.select_related("sector", "competent_agency"))
         audit_record(
             actor=actor, action="procedures.sector_rename", target=sector, before={"name": before}, after={"name": name}
         )
@@ -124,6 +126,7 @@ def life_event_save(*, actor, code: str, name: str) -> LifeEvent:
         before = event.name
         event.name = name
         event.save(update_fields=["name", "updated_at"])
+        search_entries_save(event.procedures.select_related("sector", "competent_agency"))
         audit_record(
             actor=actor,
             action="procedures.life_event_rename",
@@ -239,6 +242,7 @@ def procedure_create(*, actor, spec: ProcedureSpec, version: VersionSpec, valid_
         is_active=spec.is_active,
     )
     procedure.life_events.set(events)
+    search_entry_save(procedure)
     first = _insert_version(procedure, number=1, valid_from=valid_from, spec=version)
     audit_record(
         actor=actor,
@@ -287,6 +291,7 @@ def procedure_update(*, actor, procedure: Procedure, spec: ProcedureSpec) -> Pro
                 "updated_at",
             ]
         )
+        search_entry_save(procedure)
         audit_record(actor=actor, action="procedures.procedure_update", target=procedure, before=before, after=after)
     return procedure
 

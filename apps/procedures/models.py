@@ -140,6 +140,30 @@ class Procedure(BaseModel):
         return deadline_label(self.current_deadline_value, unit) if unit else ""
 
 
+class ProcedureSearchEntry(models.Model):
+    """The folded words of a procedure that the catalogue search indexes (``apps.procedures.search``).
+
+    Written only by ``search.search_entry_save`` / ``search_index_rebuild``. On SQLite an FTS5 table
+    with this table as external content is kept in step by triggers; on PostgreSQL a generated
+    ``tsvector`` column with a GIN index, and a trigram index on ``name``, sit on this table (both
+    made by migration 0002, outside Django's model state).
+    """
+
+    procedure = models.OneToOneField(
+        Procedure, primary_key=True, on_delete=models.CASCADE, related_name="search_entry", verbose_name=_("procedure")
+    )
+    name = models.TextField(_("folded name"))
+    extra = models.TextField(_("folded sector, code, agency and life events"), blank=True)
+
+    class Meta:
+        ordering = ["procedure"]
+        verbose_name = _("procedure search entry")
+        verbose_name_plural = _("procedure search entries")
+
+    def __str__(self) -> str:
+        return f"Mục tìm kiếm: {self.name}"
+
+
 class ProcedureVersion(BaseModel):
     """What the law says about a procedure during one period; immutable once ``in_use``.
 
