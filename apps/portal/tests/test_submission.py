@@ -1,0 +1,486 @@
+"""Online submission through the portal pages: start, e-form and uploads, drafts, review, an
+idempotent submit, and the bad inputs of issue 5 (wrong formats, missing documents, disguised or
+oversized files, tampered hidden fields, someone else's draft), each refused with nothing stored."""
+
+import io
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
+from django.urls import reverse
+from PIL import Image
+
+from apps.accounts.actions import official_create
+from apps.accounts.models import ApplicantProfile, User
+from apps.accounts.roles import Role
+from apps.accounts.tests.factories import AgencyFactory
+from apps.audit.models import AuditEvent
+from apps.dossiers.models import Dossier, DossierDocument
+from apps.dossiers.statuses import Channel, Status
+from apps.organizations.models import Agency
+from apps.portal.models import DraftFile, SubmissionDraft
+from apps.procedures.actions import procedure_create, sector_save
+from apps.procedures.models import DeadlineUnit, Procedure, RoutingStep
+from apps.procedures.specs import DocumentSpec, FeeSpec, ProcedureSpec, StepSpec, VersionSpec
+
+PASSWORD = "Mat-khau-nop-ho-so-2026"
+EFORM = [
+    {"name": "ho_ten", "label": "Họ và tên chủ đầu tư", "type": "text", "required": True},
+    {"name": "ngay_sinh", "label": "Ngày sinh", "type": "date", "required": True},
+    {"name": "so_dinh_danh", "label": "Số định danh cá nhân", "type": "id_number", "required": True},
+    {"name": "dien_thoai", "label": "Điện thoại liên hệ", "type": "phone", "required": False},
+    {"name": "dien_tich", "label": "Diện tích xây dựng (m²)", "type": "number", "required": True},
+    {"name": "loai_cong_trinh", "label": "Loại công trình", "type": "select", "required": True,
+     "options": ["Nhà ở riêng lẻ", "Công trình khác"]},
+]  # fmt: skip
+
+
+def pdf_bytes(text: str = "x") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 40), "white").save(out, format="PDF", title=text)
+    return out.getvalue()
+
+
+def pdf_upload(name: str = "don.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, pdf_bytes(name), content_type="application/pdf")
+
+
+class Portal:
+    """The province of the tests: one department, its desk, one online procedure with an e-form."""
+
+    def __init__(self):
+        self.department = AgencyFactory("Sở Xây dựng", identifier="000.00.14.H27")
+        sector_save(actor=None, code="XD", name="Xây dựng")
+        self.procedure = procedure_create(
+            actor=None,
+            spec=ProcedureSpec(
+                code="1.009994",
+                name="Cấp giấy phép xây dựng",
+                sector_code="XD",
+                level=self.department.level,
+                competent_category=Agency.Category.DEPARTMENT,
+                competent_agency=self.department,
+                online_mode=Procedure.OnlineMode.FULL,
+                online_level=Procedure.OnlineLevel.LEVEL_4,
+            ),
+            version=VersionSpec(
+                deadline_value=Decimal(10),
+                deadline_unit=DeadlineUnit.WORKING_DAYS,
+                documents=[
+                    DocumentSpec(name="Đơn đề nghị cấp giấy phép xây dựng", originals=1),
+                    DocumentSpec(name="Bản vẽ thiết kế", copies=2),
+                    DocumentSpec(name="Giấy tờ khác", mandatory=False),
+                ],
+                fees=[FeeSpec(name="Lệ phí cấp giấy phép", amount=75_000)],
+                eform_fields=EFORM,
+                steps=[
+                    StepSpec(1, RoutingStep.Kind.INTAKE, "Tiếp nhận", Role.DESK_OFFICER, Decimal("0.5")),
+                    StepSpec(2, RoutingStep.Kind.APPRAISAL, "Thẩm định", Role.HANDLER, Decimal(8)),
+                    StepSpec(3, RoutingStep.Kind.RETURN, "Trả kết quả", Role.DESK_OFFICER, Decimal("0.5")),
+                ],
+            ),
+            valid_from=date(2020, 1, 1),
+        )
+        self.version = self.procedure.versions.get()
+        self.requirements = list(self.version.documents.order_by("order"))
+        self.desk = official_create(
+            username="motcua",
+            full_name="Cán Bộ Một Cửa",
+            email="motcua@x.vn",
+            password=PASSWORD,
+            agency=self.department,
+            roles=[Role.DESK_OFFICER],
+            valid_from=date(2020, 1, 1),
+        )
+        self.handler = official_create(
+            username="chuyenvien",
+            full_name="Chuyên Viên Thẩm Định",
+            email="cv@x.vn",
+            password=PASSWORD,
+            agency=self.department,
+            roles=[Role.HANDLER, Role.HEAD_OF_UNIT],
+            valid_from=date(2020, 1, 1),
+        )
+
+
+def make_citizen(username: str, *, name: str = "Đặng Quốc Khánh", id_number: str = "042090001234") -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, full_name=name, email=f"{username}@x.vn", phone="0912345678"
+    )
+    ApplicantProfile.objects.create(
+        user=user, id_number=id_number, birth_date=date(1990, 3, 4), address_line="Số 5 Trần Phú, Hà Tĩnh"
+    )
+    return user
+
+
+@pytest.fixture
+def portal(db) -> Portal:
+    return Portal()
+
+
+@pytest.fixture
+def citizen(db) -> User:
+    return make_citizen("congdan")
+
+
+@pytest.fixture
+def other_citizen(db) -> User:
+    return make_citizen("nguoikhac", name="Lê Thị Lan", id_number="042190005678")
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def stored_files(root: Path) -> list[Path]:
+    return [p for p in Path(root).rglob("*") if p.is_file()] if Path(root).exists() else []
+
+
+def committed():
+    """Run the on-commit work of a request (removing replaced draft files) as a real commit would."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+@pytest.fixture
+def signed_in(client, citizen):
+    client.force_login(citizen)
+    return client
+
+
+def start_draft(client, portal) -> SubmissionDraft:
+    response = client.post(
+        reverse("portal:submit-start", args=[portal.procedure.code]), {"agency": str(portal.department.uuid)}
+    )
+    assert response.status_code == 302
+    return SubmissionDraft.objects.latest("created_at")
+
+
+def good_post(draft: SubmissionDraft, **overrides) -> dict:
+    data = {
+        "procedure": draft.procedure.code,
+        "token": draft.token,
+        "applicant_type": "citizen",
+        "name": "Đặng Quốc Khánh",
+        "id_number": "042090001234",
+        "phone": "0912345678",
+        "email": "khanh@x.vn",
+        "address": "Số 5 Trần Phú, Hà Tĩnh",
+        "tk-ho_ten": "Đặng Quốc Khánh",
+        "tk-ngay_sinh": "04/03/1990",
+        "tk-so_dinh_danh": "042090001234",
+        "tk-dien_thoai": "",
+        "tk-dien_tich": "120,5",
+        "tk-loai_cong_trinh": "Nhà ở riêng lẻ",
+        "action": "review",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def with_files(portal, data: dict, **files) -> dict:
+    mandatory = [r for r in portal.requirements if r.mandatory]
+    uploads = {f"tep-{r.pk}": pdf_upload(f"giay-to-{r.order}.pdf") for r in mandatory}
+    uploads.update(files)
+    return {**data, **uploads}
+
+
+def fill(client, portal, draft, **overrides):
+    """Post the e-form with the mandatory files; ``tep-<id>=None`` leaves one out."""
+    files = {k: v for k, v in overrides.items() if k.startswith("tep-")}
+    fields = {k: v for k, v in overrides.items() if not k.startswith("tep-")}
+    url = reverse("portal:draft-edit", args=[draft.uuid])
+    data = with_files(portal, good_post(draft, **fields), **files)
+    with committed():
+        return client.post(url, {k: v for k, v in data.items() if v is not None})
+
+
+def submit(client, draft, **overrides):
+    data = {"procedure": draft.procedure.code, "token": draft.token, **overrides}
+    with committed():
+        return client.post(reverse("portal:draft-review", args=[draft.uuid]), data)
+
+
+# --- the whole path ---------------------------------------------------------------------------------
+def test_start_page_offers_the_receiving_agency_and_needs_sign_in(client, portal, citizen):
+    url = reverse("portal:submit-start", args=[portal.procedure.code])
+    assert client.get(url).status_code == 302  # to sign in
+    client.force_login(citizen)
+    page = client.get(url).content.decode()
+    assert "Sở Xây dựng" in page and "Đơn đề nghị cấp giấy phép xây dựng" in page
+    assert client.get(reverse("portal:submit-start", args=["khong-co"])).status_code == 404
+
+
+def test_a_new_draft_is_prefilled_from_the_profile(signed_in, portal, citizen):
+    draft = start_draft(signed_in, portal)
+    assert draft.applicant == citizen and draft.state == SubmissionDraft.State.DRAFT
+    assert draft.applicant_data["id_number"] == "042090001234"
+    assert draft.applicant_data["phone"] == "0912345678"
+    assert draft.form_data == {
+        "ho_ten": "Đặng Quốc Khánh",
+        "ngay_sinh": "1990-03-04",
+        "so_dinh_danh": "042090001234",
+        "dien_thoai": "0912345678",
+    }
+    page = signed_in.get(reverse("portal:draft-edit", args=[draft.uuid])).content.decode()
+    assert 'value="042090001234"' in page and 'value="Số 5 Trần Phú, Hà Tĩnh"' in page
+    assert AuditEvent.objects.filter(action="portal.draft_create", target_uuid=draft.uuid).exists()
+
+
+def test_fill_review_submit_makes_one_online_dossier(signed_in, portal, citizen, media):
+    draft = start_draft(signed_in, portal)
+
+    response = fill(signed_in, portal, draft)
+    assert response.status_code == 302 and response["Location"] == reverse("portal:draft-review", args=[draft.uuid])
+    assert DraftFile.objects.filter(draft=draft).count() == 2
+    review = signed_in.get(response["Location"]).content.decode()
+    assert "120.5" in review and "Nhà ở riêng lẻ" in review
+
+    response = submit(signed_in, draft)
+
+    dossier = Dossier.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("portal:submit-done", args=[dossier.uuid])
+    assert (dossier.status, dossier.channel, dossier.applicant) == (Status.NEW, Channel.ONLINE, citizen)
+    assert dossier.idempotency_key == draft.token
+    assert dossier.form_data == {
+        "ho_ten": "Đặng Quốc Khánh",
+        "ngay_sinh": "1990-03-04",
+        "so_dinh_danh": "042090001234",
+        "dien_tich": "120.5",
+        "loai_cong_trinh": "Nhà ở riêng lẻ",
+    }
+    documents = list(dossier.documents.order_by("requirement__order"))
+    assert [d.requirement for d in documents] == [r for r in portal.requirements if r.mandatory]
+    assert all(d.file and d.content_type == "application/pdf" and not d.paper_only for d in documents)
+    with documents[0].file.open("rb") as handle:
+        assert handle.read().startswith(b"%PDF-")
+    draft.refresh_from_db()
+    assert (draft.state, draft.dossier) == (SubmissionDraft.State.SUBMITTED, dossier)
+    assert not DraftFile.objects.filter(draft=draft).exists()
+    # only the dossier's own copies remain in storage (the draft's were removed on commit)
+    assert sorted(p.name for p in stored_files(media)) == sorted(Path(d.file.name).name for d in documents)
+    done = signed_in.get(response["Location"]).content.decode()
+    assert "Cấp giấy phép xây dựng" in done or "Cấp giấy phép xây dựng" in dossier.procedure.name
+
+
+def test_a_repeated_submit_returns_the_first_dossier(signed_in, portal, media):
+    draft = start_draft(signed_in, portal)
+    fill(signed_in, portal, draft)
+    first = submit(signed_in, draft)
+    second = submit(signed_in, draft)
+    assert Dossier.objects.count() == 1
+    assert first["Location"] == second["Location"]
+    assert signed_in.get(reverse("portal:draft-edit", args=[draft.uuid]))["Location"] == first["Location"]
+
+
+def test_a_draft_is_saved_half_filled_and_resumed(signed_in, portal, media):
+    draft = start_draft(signed_in, portal)
+    data = good_post(draft, action="save", **{"tk-dien_tich": "", "phone": "091"})
+    data[f"tep-{portal.requirements[0].pk}"] = pdf_upload("don.pdf")
+    response = signed_in.post(reverse("portal:draft-edit", args=[draft.uuid]), data)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.applicant_data["phone"] == "091" and draft.form_data["dien_tich"] == ""
+    assert DraftFile.objects.get(draft=draft).requirement == portal.requirements[0]
+    listing = signed_in.get(reverse("portal:my-dossiers")).content.decode()
+    assert reverse("portal:draft-edit", args=[draft.uuid]) in listing
+    page = signed_in.get(reverse("portal:draft-edit", args=[draft.uuid])).content.decode()
+    assert 'value="091"' in page and "don.pdf" in page
+    assert Dossier.objects.count() == 0
+
+
+def test_a_new_upload_replaces_the_file_of_that_item(signed_in, portal, media):
+    draft = start_draft(signed_in, portal)
+    fill(signed_in, portal, draft)
+    first = DraftFile.objects.get(draft=draft, requirement=portal.requirements[0])
+    data = good_post(draft, action="save")
+    data[f"tep-{portal.requirements[0].pk}"] = pdf_upload("don-moi.pdf")
+    with committed():
+        signed_in.post(reverse("portal:draft-edit", args=[draft.uuid]), data)
+    replaced = DraftFile.objects.get(draft=draft, requirement=portal.requirements[0])
+    assert replaced.pk != first.pk and replaced.name == "don-moi.pdf"
+    assert not first.file.storage.exists(first.file.name)
+    assert len(stored_files(media)) == 2
+
+
+def test_a_file_is_removed_from_the_draft(signed_in, portal, media):
+    draft = start_draft(signed_in, portal)
+    fill(signed_in, portal, draft)
+    stored = DraftFile.objects.filter(draft=draft).first()
+    url = reverse("portal:draft-file-delete", args=[draft.uuid, stored.uuid])
+    with committed():
+        response = signed_in.post(url, {"procedure": draft.procedure.code, "token": draft.token})
+    assert response.status_code == 302
+    assert not DraftFile.objects.filter(pk=stored.pk).exists()
+    assert len(stored_files(media)) == 1
+
+
+# --- bad input ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("id_number", "12345", "phải gồm đúng 12 chữ số"),
+        ("id_number", "999090001234", "không phải mã tỉnh"),
+        ("phone", "12345", "Số điện thoại di động không hợp lệ"),
+        ("tk-ngay_sinh", "31/02/1990", "không hợp lệ; hãy ghi theo dạng ngày/tháng/năm"),
+        ("tk-ngay_sinh", "1990/03/04", "không hợp lệ; hãy ghi theo dạng ngày/tháng/năm"),
+        ("tk-so_dinh_danh", "04209000123X", "phải gồm đúng 12 chữ số"),
+        ("tk-dien_thoai", "0123", "số điện thoại di động không hợp lệ"),
+        ("tk-dien_tich", "một trăm", "phải là một số"),
+        ("tk-loai_cong_trinh", "Lâu đài", "hãy chọn một trong các lựa chọn có sẵn"),
+        ("name", " ", "Trường này là bắt buộc"),
+    ],
+    ids=[
+        "cccd-short",
+        "cccd-province",
+        "phone",
+        "date-impossible",
+        "date-format",
+        "eform-id",
+        "eform-phone",
+        "number",
+        "select",
+        "name-missing",
+    ],
+)
+def test_wrong_formats_are_refused_in_vietnamese(signed_in, portal, media, field, value, message):
+    draft = start_draft(signed_in, portal)
+    response = fill(signed_in, portal, draft, **{field: value})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert 'aria-invalid="true"' in response.content.decode()
+    response = submit(signed_in, draft)  # the stored draft is checked again at submit
+    assert response.status_code == 302 and response["Location"] == reverse("portal:draft-edit", args=[draft.uuid])
+    assert Dossier.objects.count() == 0
+
+
+def test_missing_mandatory_documents_are_refused(signed_in, portal, media):
+    draft = start_draft(signed_in, portal)
+    drawing = portal.requirements[1]
+    response = fill(signed_in, portal, draft, **{f"tep-{drawing.pk}": None})
+    assert response.status_code == 400
+    assert "Giấy tờ bắt buộc: hãy tải lên tệp PDF, JPEG hoặc PNG." in response.content.decode()
+    submit(signed_in, draft)
+    assert Dossier.objects.count() == 0
+    # the draft action refuses it too, with the list of what is missing
+    from apps.portal.submission.actions import draft_submit
+    from apps.portal.submission.errors import SubmissionError
+
+    with pytest.raises(SubmissionError) as refused:
+        draft_submit(actor=draft.applicant, draft=draft, procedure_code=draft.procedure.code, token=draft.token)
+    assert "Còn thiếu giấy tờ bắt buộc: Bản vẽ thiết kế." in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("ban-ve.pdf", b"MZ\x90\x00" + b"\x00" * 300, "không phải PDF, JPEG hay PNG"),
+        ("ban-ve.pdf", b"PK\x03\x04" + b"\x00" * 300, "tệp nén ZIP hoặc tệp Office"),
+        ("ban-ve.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 30, "hỏng hoặc không đọc được"),
+        ("ban-ve.pdf", b"%PDF-1.7\nnot really\n", "bị cắt cụt hoặc hỏng"),
+    ],
+    ids=["exe-as-pdf", "zip-as-pdf", "broken-jpeg", "truncated-pdf"],
+)
+def test_disguised_or_damaged_files_are_refused_and_never_stored(signed_in, portal, media, name, content, message):
+    draft = start_draft(signed_in, portal)
+    drawing = portal.requirements[1]
+    response = fill(signed_in, portal, draft, **{f"tep-{drawing.pk}": SimpleUploadedFile(name, content)})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not DraftFile.objects.filter(draft=draft, requirement=drawing).exists()
+    assert all(p.read_bytes() != content for p in stored_files(media))
+    assert len(stored_files(media)) == 1  # only the valid application form
+    assert Dossier.objects.count() == 0
+
+
+def test_an_oversized_file_is_refused_and_never_stored(signed_in, portal, media, settings):
+    settings.UPLOAD_MAX_BYTES = 2048
+    draft = start_draft(signed_in, portal)
+    big = pdf_bytes() + b"%" + b"x" * 4096 + b"\n%%EOF\n"
+    response = fill(
+        signed_in,
+        portal,
+        draft,
+        **{f"tep-{r.pk}": SimpleUploadedFile("lon.pdf", big) for r in portal.requirements if r.mandatory},
+    )
+    assert response.status_code == 400
+    assert "quá lớn" in response.content.decode() and "tối đa 2 MB" not in response.content.decode()
+    assert stored_files(media) == []
+    assert not DraftFile.objects.exists()
+
+
+def test_a_token_of_another_draft_is_refused(signed_in, portal, media):
+    first = start_draft(signed_in, portal)
+    second = start_draft(signed_in, portal)
+    fill(signed_in, portal, first)
+    response = submit(signed_in, first, token=second.token)
+    assert response.status_code == 400
+    assert "không khớp" in response.content.decode()
+    assert Dossier.objects.count() == 0
+    response = fill(signed_in, portal, first, token=second.token)
+    assert response.status_code == 400 and "không khớp" in response.content.decode()
+
+
+def test_a_tampered_procedure_is_refused(signed_in, portal, media):
+    draft = start_draft(signed_in, portal)
+    fill(signed_in, portal, draft)
+    before = dict(SubmissionDraft.objects.filter(pk=draft.pk).values("applicant_data", "form_data").get())
+    response = submit(signed_in, draft, procedure="1.000001")
+    assert response.status_code == 400 and "không khớp" in response.content.decode()
+    response = fill(signed_in, portal, draft, procedure="1.000001", name="Người Khác Hẳn")
+    assert response.status_code == 400
+    assert dict(SubmissionDraft.objects.filter(pk=draft.pk).values("applicant_data", "form_data").get()) == before
+    assert Dossier.objects.count() == 0
+
+
+def test_another_applicants_draft_is_not_found(client, portal, citizen, other_citizen, media):
+    client.force_login(citizen)
+    draft = start_draft(client, portal)
+    fill(client, portal, draft)
+    client.force_login(other_citizen)
+    assert client.get(reverse("portal:draft-edit", args=[draft.uuid])).status_code == 404
+    assert client.get(reverse("portal:draft-review", args=[draft.uuid])).status_code == 404
+    assert submit(client, draft).status_code == 404
+    stored = DraftFile.objects.filter(draft=draft).first()
+    url = reverse("portal:draft-file-delete", args=[draft.uuid, stored.uuid])
+    assert client.post(url, {"procedure": draft.procedure.code, "token": draft.token}).status_code == 404
+    assert Dossier.objects.count() == 0 and DraftFile.objects.filter(draft=draft).count() == 2
+
+
+def test_an_agency_not_offering_the_procedure_is_refused(signed_in, portal):
+    elsewhere = AgencyFactory("Sở Tư pháp", identifier="000.00.16.H27")
+    url = reverse("portal:submit-start", args=[portal.procedure.code])
+    response = signed_in.post(url, {"agency": str(elsewhere.uuid)})
+    assert response.status_code == 400
+    assert "Hãy chọn cơ quan tiếp nhận trong danh sách." in response.content.decode()
+    assert not SubmissionDraft.objects.exists()
+
+
+def test_a_submitted_draft_cannot_be_changed(signed_in, portal, media):
+    draft = start_draft(signed_in, portal)
+    fill(signed_in, portal, draft)
+    submit(signed_in, draft)
+    dossier = Dossier.objects.get()
+    response = fill(signed_in, portal, draft, name="Tên Mới")
+    assert response.status_code == 302  # straight to the acknowledgement, nothing saved
+    draft.refresh_from_db()
+    assert draft.applicant_data["name"] == "Đặng Quốc Khánh"
+    assert DossierDocument.objects.filter(dossier=dossier).count() == 2
+
+
+def test_pages_have_no_inline_script_or_style(signed_in, portal, media):
+    draft = start_draft(signed_in, portal)
+    for url in [
+        reverse("portal:submit-start", args=[portal.procedure.code]),
+        reverse("portal:draft-edit", args=[draft.uuid]),
+        reverse("portal:my-dossiers"),
+    ]:
+        page = signed_in.get(url).content.decode()
+        assert "<script" not in page.split("</header>")[-1]
+        assert " style=" not in page
+    assert django_settings.MEDIA_ROOT
