@@ -58,6 +58,7 @@ def fill(language: str, pending: dict) -> list[str]:
                 entry.flags.remove("fuzzy")
             entry.previous_msgid = None
             entry.previous_msgctxt = None
+            entry.previous_msgid_plural = None  # alone it is a syntax error for msgfmt
         untranslated = not entry.msgstr and not any((entry.msgstr_plural or {}).values())
         if untranslated or "fuzzy" in entry.flags:
             where = entry.occurrences[0][0] if entry.occurrences else "?"
