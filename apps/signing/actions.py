@@ -107,6 +107,12 @@ def certificate_register(*, actor, official: User, certificate: bytes) -> Signin
         raise SigningError(SigningErrorCode.CERTIFICATE_NOT_OFFICIAL, "Chỉ đăng ký chứng thư số cho cán bộ, công chức.")
     if SigningCertificate.objects.filter(fingerprint=info.fingerprint).exists():
         raise SigningError(SigningErrorCode.CERTIFICATE_DUPLICATE, "Chứng thư số này đã được đăng ký.")
+    if not _usable_for_signatures(info.certificate):
+        raise SigningError(
+            SigningErrorCode.CERTIFICATE_UNSUITABLE,
+            "Chứng thư số này không dùng để ký số (thiếu mục đích “chữ ký số” trong Key Usage) "
+            "hoặc là chứng thư của tổ chức cấp chứng thư.",
+        )
     problem = _chain_problem(info.certificate, info.chain)
     if problem:
         raise SigningError(SigningErrorCode.CERTIFICATE_UNTRUSTED, problem)
@@ -136,6 +142,14 @@ def certificate_register(*, actor, official: User, certificate: bytes) -> Signin
         },
     )
     return record
+
+
+def _usable_for_signatures(certificate) -> bool:
+    """An end-entity certificate whose key usage (when stated) allows digital signatures."""
+    if certificate.ca:
+        return False
+    usage = certificate.key_usage_value
+    return usage is None or bool({"digital_signature", "non_repudiation"} & set(usage.native))
 
 
 def _chain_problem(certificate, chain) -> str:

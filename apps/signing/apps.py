@@ -23,6 +23,15 @@ class SigningConfig(AppConfig):
                 permissions=("signing.verify_signature",),
             )
         )
+        menu.register(
+            menu.MenuEntry(
+                key="signing.certificates",
+                label=_("Signing certificates"),
+                url_name="signing:certificates",
+                order=301,
+                permissions=("signing.sign_document", "signing.manage_signingcertificate"),
+            )
+        )
         for code, label in (
             ("signing.certificate_register", _("Signing certificate registered")),
             ("signing.certificate_revoke", _("Signing certificate revoked")),

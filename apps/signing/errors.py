@@ -15,6 +15,7 @@ class SigningErrorCode(StrEnum):
     CERTIFICATE_NOT_YOURS = "certificate_not_yours"
     CERTIFICATE_NOT_USABLE = "certificate_not_usable"
     CERTIFICATE_UNTRUSTED = "certificate_untrusted"
+    CERTIFICATE_UNSUITABLE = "certificate_unsuitable"
     REASON_MISSING = "reason_missing"
     REFERENCE_MISSING = "reference_missing"
     PENDING_NOT_FOUND = "pending_not_found"

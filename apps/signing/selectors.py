@@ -44,3 +44,44 @@ def pending_get_for_official(official, pending_uuid) -> PendingSignature | None:
 def signed_file_get_for_user(user, signed_file_uuid) -> SignedFile | None:
     """A signed file the user signed or stored themselves."""
     return SignedFile.objects.filter(uuid=signed_file_uuid).filter(Q(signer_official=user) | Q(created_by=user)).first()
+
+
+MANAGE_PERMISSION = "signing.manage_signingcertificate"
+
+
+def _managed_agency_ids(user) -> set[int] | None:
+    """Agencies whose officials' certificates ``user`` administers (None: all, set(): none)."""
+    from apps.accounts.selectors import scope_for_permission
+
+    return scope_for_permission(user, MANAGE_PERMISSION)
+
+
+def certificates_for_user(user):
+    """Certificates ``user`` may see on the register page: their own, and their agencies' if they administer them."""
+    scope = _managed_agency_ids(user)
+    queryset = SigningCertificate.objects.select_related("official", "registered_by")
+    if scope is None:
+        return queryset.order_by("official__full_name", "-is_active", "-not_after")
+    mine = Q(official=user)
+    if scope:
+        managed = SigningCertificate.objects.filter(official__memberships__agency_id__in=scope).values("pk")
+        mine |= Q(pk__in=managed)
+    return queryset.filter(mine).order_by("official__full_name", "-is_active", "-not_after")
+
+
+def certificate_get_for_user(user, certificate_uuid) -> SigningCertificate | None:
+    return certificates_for_user(user).filter(uuid=certificate_uuid).first()
+
+
+def officials_for_certificates(user):
+    """Officials ``user`` may register a certificate for: themselves if they sign, their agencies' if they manage."""
+    from apps.accounts.models import User
+
+    scope = _managed_agency_ids(user)
+    officials = User.objects.filter(kind=User.Kind.OFFICIAL, is_active=True)
+    if scope is None:
+        return officials.order_by("full_name")
+    allowed = Q(pk=user.pk) if user.has_perm(SIGN_PERMISSION) else Q(pk__in=[])
+    if scope:
+        allowed |= Q(pk__in=User.objects.filter(memberships__agency_id__in=scope).values("pk"))
+    return officials.filter(allowed).order_by("full_name")

@@ -6,4 +6,6 @@ app_name = "signing"
 
 urlpatterns = [
     path("kiem-tra/", views.verify, name="verify"),
+    path("chung-thu/", views.certificates, name="certificates"),
+    path("chung-thu/<uuid:certificate_uuid>/thu-hoi/", views.certificate_revoke_view, name="certificate-revoke"),
 ]

@@ -5,12 +5,16 @@ import base64
 import datetime as dt
 import hashlib
 import io
+import os
 import shutil
 import subprocess
+import sys
+from unittest import mock
 
 import pytest
 from asn1crypto import crl as a_crl
-from django.core.management import call_command
+from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -23,7 +27,7 @@ from apps.signing.selectors import signed_file_read
 from apps.signing.tests.conftest import token_sign
 from apps.signing.tests.documents import POSITION, SIGNER_NAME
 from apps.signing.tests.test_pkcs11 import MODULE
-from apps.signing.token_client import ClientError, Pkcs11Token, Pkcs12Token, SigningClient, digest_to_sign, sign_pdf
+from apps.signing.token_client import ClientError, Pkcs12Token, SigningClient, digest_to_sign, sign_pdf
 from egov.api import api_token_for
 
 pytestmark = pytest.mark.django_db
@@ -107,41 +111,55 @@ def softhsm_token(tmp_path, monkeypatch, pki):
 
 @pytest.mark.django_db(transaction=True)
 def test_management_command_signs_with_a_pkcs11_token(
-    live_server, certificate, leader, softhsm_token, pki, decision, tmp_path, monkeypatch
+    live_server, certificate, leader, softhsm_token, pki, decision, tmp_path
 ):
+    """The token software runs as its own process, as on the official's machine (and so SoftHSM2 is
+    initialised there with this test's token directory, not in the test process)."""
     (tmp_path / "in.pdf").write_bytes(decision)
-    monkeypatch.setenv("EGOV_API_TOKEN", api_token_for(leader))
-    monkeypatch.setenv("EGOV_TOKEN_PIN", softhsm_token["pin"])
-    out = io.StringIO()
+    env = {
+        **os.environ,
+        "EGOV_API_TOKEN": api_token_for(leader),
+        "EGOV_TOKEN_PIN": softhsm_token["pin"],
+        "DJANGO_SETTINGS_MODULE": "egov.settings.test",
+    }
 
-    call_command(
-        "token_sign",
-        "--server", f"{live_server.url}/api/v1",
-        "--pdf", str(tmp_path / "in.pdf"),
-        "--out", str(tmp_path / "out.pdf"),
-        "--position", POSITION,
-        "--signer-name", SIGNER_NAME,
-        "--pkcs11-module", softhsm_token["module"],
-        "--pkcs11-token", softhsm_token["token"],
-        "--pkcs11-key-label", softhsm_token["label"],
-        stdout=out,
+    done = subprocess.run(
+        [
+            sys.executable, "manage.py", "token_sign",
+            "--server", f"{live_server.url}/api/v1",
+            "--pdf", str(tmp_path / "in.pdf"),
+            "--out", str(tmp_path / "out.pdf"),
+            "--position", POSITION,
+            "--signer-name", SIGNER_NAME,
+            "--pkcs11-module", softhsm_token["module"],
+            "--pkcs11-token", softhsm_token["token"],
+            "--pkcs11-key-label", softhsm_token["label"],
+        ],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
 
+    assert done.returncode == 0, done.stderr
     signed = (tmp_path / "out.pdf").read_bytes()
-    assert "Chữ ký hợp lệ" in out.getvalue()
+    assert "Chữ ký hợp lệ" in done.stdout
     assert signed == signed_file_read(SignedFile.objects.get())
     status = _pyhanko_status(signed, pki)
     assert status.intact and status.valid and status.trusted
 
 
-def test_pkcs11_token_signature_is_the_one_the_server_expects(softhsm_token, pki):
-    token = Pkcs11Token(
-        softhsm_token["module"], token_label="usb-token", pin=softhsm_token["pin"], key_label=softhsm_token["label"]
-    )
-    digest = hashlib.sha256(b"thuoc tinh da ky").digest()
+@pytest.mark.django_db(transaction=True)
+def test_management_command_reports_a_refusal(live_server, certificate, leader, tmp_path, pki):
+    (tmp_path / "in.pdf").write_bytes(b"%PDF-1.7 hong")
+    (tmp_path / "t.p12").write_bytes(pki.leader.pkcs12(b"1"))
+    env = {"EGOV_API_TOKEN": api_token_for(leader), "EGOV_TOKEN_PIN": "1"}
+    arguments = [
+        *("--server", f"{live_server.url}/api/v1", "--pdf", str(tmp_path / "in.pdf")),
+        *("--out", str(tmp_path / "out.pdf"), "--box", "0,100,100,300,160", "--p12", str(tmp_path / "t.p12")),
+    ]
 
-    assert token.fingerprint == hashlib.sha256(pki.leader.der).hexdigest()
-    assert token.sign_digest(digest) == token_sign(pki.leader, digest)  # RSA PKCS#1 v1.5 is deterministic
+    with pytest.raises(CommandError, match="PDF"), mock.patch.dict(os.environ, env):
+        call_command("token_sign", *arguments)
+
+    assert not (tmp_path / "out.pdf").exists() and not SignedFile.objects.exists()
 
 
 # --- refusals (Django's test client: the same HTTP stack, no server thread) -----------------------------
