@@ -264,6 +264,23 @@ EXCHANGE_AXIS_URL = env.str("EXCHANGE_AXIS_URL")
 EXCHANGE_INBOUND_TOKEN = env.str("EXCHANGE_INBOUND_TOKEN", required=bool(EXCHANGE_AXIS_URL))
 EXCHANGE_MAX_ATTACHMENT_BYTES = env.int("EXCHANGE_MAX_ATTACHMENT_MB", 20, minimum=1, maximum=500) * 1024 * 1024
 
+# --- Payments (fees of online dossiers) -------------------------------------------------------
+# VietQR transfers go to the receiving agency's collection account (payments app data) or, failing
+# one, to this account: NAPAS bank BIN, account number, holder. The embedded default is a made-up
+# demo account; production shows no VietQR until an account is set.
+PAYMENT_VIETQR_BANK_BIN = env.digits("VIETQR_BANK_BIN", "" if PRODUCTION else "970415", min_length=6, max_length=6)
+PAYMENT_VIETQR_ACCOUNT = env.digits("VIETQR_ACCOUNT", "" if PRODUCTION else "113000006868", max_length=19)
+PAYMENT_VIETQR_ACCOUNT_NAME = env.str("VIETQR_ACCOUNT_NAME", "" if PRODUCTION else "KHO BAC NHA NUOC HA TINH")
+# The payment gateway: "sandbox" is the project's own test gateway (pages under
+# /thanh-toan/cong-thu-nghiem/), never in production; "none" offers VietQR only.
+PAYMENT_GATEWAY = env.choice("PAYMENT_GATEWAY", ("sandbox", "none"), "none" if PRODUCTION else "sandbox")
+if PRODUCTION and PAYMENT_GATEWAY == "sandbox":
+    raise ConfigError("EGOV_PAYMENT_GATEWAY=sandbox là cổng thử nghiệm, không dùng khi EGOV_ENV=production.")
+# HMAC-SHA256 key shared with the gateway for callbacks; the sandbox derives one from SECRET_KEY.
+PAYMENT_GATEWAY_SECRET = env.str("PAYMENT_GATEWAY_SECRET")
+# A pending payment not confirmed within this many minutes is expired by the reconciliation task.
+PAYMENT_EXPIRE_MINUTES = env.int("PAYMENT_EXPIRE_MINUTES", 24 * 60, minimum=5, maximum=30 * 24 * 60)
+
 # --- Demo data ----------------------------------------------------------------------------------
 # How many one-stop dossiers the demo makes (through the actions; about 10 per second).
 DEMO_DOSSIERS = env.int("DEMO_DOSSIERS", 1600, minimum=0)

@@ -73,6 +73,13 @@ class Env:
             return list(default or [])
         return [item.strip() for item in value.split(",") if item.strip()]
 
+    def digits(self, name: str, default: str = "", *, min_length: int = 1, max_length: int = 64) -> str:
+        """A string of ASCII digits (bank BINs and account numbers keep their leading zeros)."""
+        value = self.str(name, default)
+        if value and not (value.isascii() and value.isdigit() and min_length <= len(value) <= max_length):
+            raise self._bad(name, value, f"từ {min_length} đến {max_length} chữ số")
+        return value
+
     def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
         value = (self._raw(name) or default).lower()
         if value not in choices:
