@@ -67,9 +67,11 @@ def _eform_prefill(definitions: list[dict], actor) -> dict:
 
 
 def _lock_draft(draft: SubmissionDraft, actor) -> SubmissionDraft:
+    # No join to the dossier here: on PostgreSQL a waiting lock re-reads the draft row once the
+    # other transaction commits, but a joined row would still come from the older snapshot.
     locked = (
         SubmissionDraft.objects.select_for_update(of=("self",))
-        .select_related("procedure", "version", "receiving_agency", "dossier")
+        .select_related("procedure", "version", "receiving_agency")
         .get(pk=draft.pk)
     )
     if locked.applicant_id != actor.pk:
@@ -224,8 +226,8 @@ def draft_submit(*, actor, draft: SubmissionDraft, procedure_code: str, token: s
     draft = _lock_draft(draft, actor)  # a second submit waits here until the first commits
     if token != draft.token or procedure_code != draft.procedure.code:
         raise SubmissionError(SubmissionErrorCode.TAMPERED, TAMPERED)
-    if draft.state == SubmissionDraft.State.SUBMITTED and draft.dossier is not None:
-        return draft.dossier
+    if draft.state == SubmissionDraft.State.SUBMITTED and draft.dossier_id is not None:
+        return Dossier.objects.get(pk=draft.dossier_id)
     _require_open(draft)
     current = procedure_version_in_force(draft.procedure)
     if current is None or current.pk != draft.version_id:
