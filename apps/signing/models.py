@@ -167,3 +167,35 @@ class PendingSignature(BaseModel):
     def to_sign_digest(self) -> bytes:
         """What the token signs: the digest of the DER signed attributes."""
         return hashlib.new(self.md_algorithm, bytes(self.signed_attrs)).digest()
+
+
+class SignatureVerdict(BaseModel):
+    """The validation of a PDF's signatures, stored once per content and trust configuration.
+
+    Pages show this instead of validating again on every view; ``context_key`` changes when the
+    trust roots change, so a new configuration gets a fresh verdict.
+    """
+
+    class Overall(models.TextChoices):
+        VALID = "valid", _("Digital signatures valid")
+        INVALID = "invalid", _("Digital signatures not valid")
+        UNTRUSTED = "untrusted", _("Signatures intact, trust in the signer not established")
+        UNSIGNED = "unsigned", _("No digital signature")
+        UNREADABLE = "unreadable", _("Not a readable PDF")
+
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    context_key = models.CharField(_("trust configuration"), max_length=64)
+    overall = models.CharField(_("verdict"), max_length=12, choices=Overall.choices)
+    reports = models.JSONField(_("signatures"), default=list)
+    checked_at = models.DateTimeField(_("checked at"))
+
+    class Meta:
+        ordering = ["-checked_at"]
+        verbose_name = _("signature verdict")
+        verbose_name_plural = _("signature verdicts")
+        constraints = [
+            models.UniqueConstraint(fields=["sha256", "context_key"], name="signing_verdict_once_per_context")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_overall_display()} ({self.sha256[:12]}…)"

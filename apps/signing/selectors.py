@@ -7,6 +7,21 @@ from django.utils import timezone
 
 from .errors import SigningError, SigningErrorCode
 from .models import PendingSignature, SignedFile, SigningCertificate
+from .verdicts import FileVerdict, verdicts_for_contents, verdicts_for_files
+
+__all__ = [
+    "FileVerdict",
+    "certificate_get_for_user",
+    "certificates_for_official",
+    "certificates_for_user",
+    "officials_for_certificates",
+    "pending_get_for_official",
+    "signed_file_get_for_user",
+    "signed_file_read",
+    "usable_certificates",
+    "verdicts_for_contents",
+    "verdicts_for_files",
+]
 
 
 def certificates_for_official(official):
