@@ -6,10 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from apps.organizations.models import Level
 
 
+class NameChoiceField(forms.ModelChoiceField):
+    """Options show the record's plain name ("Hộ tịch", not "Lĩnh vực Hộ tịch")."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
 class CatalogueSearchForm(forms.Form):
     # Any length is read: apps.procedures.search.catalogue_query cuts long text at a space.
     q = forms.CharField(label=_("Search procedures"), required=False, strip=True)
-    linh_vuc = forms.ModelChoiceField(
+    linh_vuc = NameChoiceField(
         label=_("Sector"), queryset=None, to_field_name="code", required=False, empty_label=_("All sectors")
     )
     cap = forms.TypedChoiceField(
@@ -19,10 +26,10 @@ class CatalogueSearchForm(forms.Form):
         required=False,
         empty_value=None,
     )
-    co_quan = forms.ModelChoiceField(
+    co_quan = NameChoiceField(
         label=_("Agency"), queryset=None, to_field_name="uuid", required=False, empty_label=_("All agencies")
     )
-    su_kien = forms.ModelChoiceField(
+    su_kien = NameChoiceField(
         label=_("Life event"), queryset=None, to_field_name="code", required=False, empty_label=_("All life events")
     )
 
