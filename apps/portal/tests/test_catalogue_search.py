@@ -225,3 +225,20 @@ def test_python_similarity_agrees_with_pg_trgm():
         for a, b in pairs:
             cursor.execute("SELECT similarity(%s, %s)", [a, b])
             assert cursor.fetchone()[0] == pytest.approx(similarity(a, b), abs=1e-6), (a, b)
+
+
+def test_demo_catalogue_is_searchable_once_seeded():
+    from apps.organizations.demo import demo_hatinh_2017, demo_hatinh_2025
+    from apps.procedures.demo import demo_procedures
+
+    for step in (demo_hatinh_2017, demo_hatinh_2025, demo_procedures):
+        step(lambda message: None)
+
+    assert ProcedureSearchEntry.objects.count() == Procedure.objects.count() > 20
+    top = found("cap giay phep xay dung", Procedure.objects.filter(is_active=True))
+    # Both names start with the words typed; the shorter one first.
+    assert top[:2] == [
+        "Cấp giấy phép xây dựng nhà ở riêng lẻ",
+        "Cấp giấy phép xây dựng mới đối với công trình cấp III, cấp IV",
+    ]
+    assert found("dang ky khai sinh")[0] == "Đăng ký khai sinh"
