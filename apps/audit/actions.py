@@ -4,7 +4,7 @@ import json
 import uuid as uuid_module
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.core.logs import request_id_var
@@ -52,6 +52,16 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[st
     }
 
 
+def _chain_head_create() -> AuditChainHead:
+    """The chain head on the very first event (safe when two first events race)."""
+    try:
+        with transaction.atomic():
+            AuditChainHead.objects.get_or_create(pk=1)
+    except IntegrityError:
+        pass  # made by a concurrent first event
+    return AuditChainHead.objects.select_for_update().get(pk=1)
+
+
 def audit_record(
     *,
     actor,
@@ -82,9 +92,9 @@ def audit_record(
     else:
         agency_uuid, agency_name = _agency_of(actor)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.get_or_create(pk=1)
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    # No savepoint of its own: the event belongs to the caller's transaction and fails with it.
+    with transaction.atomic(savepoint=False):
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first() or _chain_head_create()
         occurred_at = timezone.now()
         if head.occurred_at is not None and head.occurred_at > occurred_at:
             occurred_at = head.occurred_at  # this server's clock is behind the last writer's

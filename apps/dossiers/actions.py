@@ -26,7 +26,7 @@ from apps.core.working_days import VN_TZ, get_calendar
 from apps.organizations.models import Agency
 from apps.procedures.actions import procedure_version_mark_in_use
 from apps.procedures.models import ClockRule, Procedure, RoutingStep
-from apps.procedures.selectors import clock_rule_for, procedure_version_in_force, procedures_for_agency, routing_plan
+from apps.procedures.selectors import clock_rule_for, procedure_offered_by, procedure_version_in_force, routing_plan
 
 from . import clock, notifications
 from .codes import dossier_code_draw, register_number_draw
@@ -93,6 +93,9 @@ class _Change:
     to_step: DossierStep | None = None
     public: bool = True
     extra: dict = field(default_factory=dict)
+
+
+RECEIVING_ROLES = {Role.DESK_OFFICER, Role.HEAD_OF_UNIT, Role.AGENCY_LEADER}
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -206,9 +209,8 @@ def _store_documents(dossier: Dossier, documents: list[DocumentInput], *, kind: 
             document.size = item.file.size
             document.sha256 = digest.hexdigest()
             document.file.save(item.file.name, item.file, save=False)
-        document.save()
         stored.append(document)
-    return stored
+    return DossierDocument.objects.bulk_create(stored)
 
 
 def _check_applicant(applicant: ApplicantInput) -> None:
@@ -256,16 +258,42 @@ def dossier_register(
     """Register a dossier lodged at the desk or online (status 1); the desk then receives, asks to
     complete or refuses it. An online submission repeated with the same idempotency key returns
     the dossier of the first one."""
+    dossier, _ = _register(
+        actor=actor,
+        procedure=procedure,
+        receiving_agency=receiving_agency,
+        applicant=applicant,
+        channel=channel,
+        subject=subject,
+        documents=documents or [],
+        form_data=form_data,
+        idempotency_key=idempotency_key,
+        at=at,
+    )
+    return dossier
+
+
+def _register(
+    *,
+    actor,
+    procedure: Procedure,
+    receiving_agency: Agency,
+    applicant: ApplicantInput,
+    channel: int,
+    subject: str,
+    documents: list[DocumentInput],
+    form_data: dict | None = None,
+    idempotency_key: str | None,
+    at: datetime | None,
+) -> tuple[Dossier, bool]:
+    """(dossier, made now): the registration, or the dossier an earlier request with the same key made."""
     if idempotency_key:
         existing = Dossier.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
-            return existing
+            return existing, False
     at = at or _now()
     version = procedure_version_in_force(procedure, at)
-    if (
-        version is None
-        or not procedures_for_agency(receiving_agency, at.astimezone(VN_TZ).date()).filter(pk=procedure.pk).exists()
-    ):
+    if version is None or not procedure_offered_by(procedure, version, receiving_agency):
         raise DossierError(
             DossierErrorCode.PROCEDURE_NOT_OFFERED, f"{receiving_agency} không tiếp nhận thủ tục “{procedure.name}”."
         )
@@ -292,7 +320,7 @@ def dossier_register(
         deadline_unit=version.deadline_unit,
         search_text=fold_text(applicant.name)[:600],
     )
-    _store_documents(dossier, documents or [], kind=DossierDocument.Kind.SUBMITTED, actor=actor)
+    _store_documents(dossier, documents, kind=DossierDocument.Kind.SUBMITTED, actor=actor)
     _record(
         dossier,
         actor=actor,
@@ -303,52 +331,82 @@ def dossier_register(
     )
     if channel == Channel.ONLINE:
         notifications.dossier_notify(dossier, "registered")
-    return dossier
+    return dossier, True
 
 
 # --- receipt (status 2, Form 01) ------------------------------------------------------------------
-def _instantiate_steps(dossier: Dossier) -> list[DossierStep]:
-    steps = []
-    for group in routing_plan(dossier.version, dossier.receiving_agency):
+def _instantiate_steps(dossier: Dossier, at: datetime, calendar) -> tuple[list[DossierStep], DossierStep | None]:
+    """All the dossier's steps in one INSERT: the intake steps done by the receiving official, the
+    first group after them started on the legal clock; returns (intake steps, first started step)."""
+    steps, intake, started = [], [], []
+    groups = routing_plan(dossier.version, dossier.receiving_agency)
+    after = max((g.order for g in groups if any(p.step.kind == RoutingStep.Kind.INTAKE for p in g.steps)), default=0)
+    first = next((g.order for g in groups if g.order > after), None)
+    for group in groups:
         for planned in group.steps:
             step = planned.step
-            steps.append(
-                DossierStep(
-                    dossier=dossier,
-                    routing_step=step,
-                    order=step.order,
-                    position=step.position,
-                    is_lead=step.is_lead,
-                    kind=step.kind,
-                    name=step.name,
-                    agency=planned.agency,
-                    role=step.role,
-                    share_value=step.share_value,
-                    share_unit=step.share_unit,
-                )
+            made = DossierStep(
+                dossier=dossier,
+                routing_step=step,
+                order=step.order,
+                position=step.position,
+                is_lead=step.is_lead,
+                kind=step.kind,
+                name=step.name,
+                agency=planned.agency,
+                role=step.role,
+                share_value=step.share_value,
+                share_unit=step.share_unit,
             )
-    return DossierStep.objects.bulk_create(steps)
+            if step.kind == RoutingStep.Kind.INTAKE:
+                made.state = DossierStep.State.DONE
+                made.started_at = made.finished_at = at
+                made.assignee = dossier.received_by
+                made.timeliness = clock.Timeliness.ON_TIME
+                intake.append(made)
+            elif group.order == first:
+                _step_start(dossier, made, dossier.clock_started_at, calendar)
+                started.append(made)
+            steps.append(made)
+    DossierStep.objects.bulk_create(steps)
+    _grant_steps_access(dossier, started, fresh=True)
+    return intake, (started[0] if started else None)
+
+
+def _step_start(dossier: Dossier, step: DossierStep, start: datetime, calendar) -> None:
+    step.state = DossierStep.State.ACTIVE
+    step.started_at = start
+    step.due_at = clock.due_from(calendar, start, clock.Deadline(step.share_value, step.share_unit))
+    if step.due_at > dossier.due_at:
+        step.due_at = dossier.due_at  # a step never runs past the dossier's own appointment
+
+
+def _grant_steps_access(dossier: Dossier, steps: list[DossierStep], *, fresh: bool) -> None:
+    """Let the other agencies working on ``steps`` open the dossier (``fresh``: none has yet)."""
+    from apps.accounts.models import AccessGrant
+
+    seen = {home_agency(dossier.receiving_agency).pk}
+    for step in steps:
+        grantee = home_agency(step.agency)
+        if grantee.pk in seen:
+            continue
+        seen.add(grantee.pk)
+        defaults = {"can_change": True, "reason": f"Bước “{step.name}” của hồ sơ {dossier.code}"}
+        if fresh:
+            AccessGrant.objects.create(grantee=grantee, target_type=GRANT_TYPE, target_uuid=dossier.uuid, **defaults)
+        else:
+            AccessGrant.objects.get_or_create(
+                grantee=grantee, target_type=GRANT_TYPE, target_uuid=dossier.uuid, defaults=defaults
+            )
 
 
 def _activate_group(dossier: Dossier, order: int, start: datetime, calendar) -> list[DossierStep]:
     """Start every step of one group; give other agencies access to the dossier while they work on it."""
-    from apps.accounts.models import AccessGrant
-
     group = list(dossier.steps.filter(order=order).select_related("agency"))
     for step in group:
-        step.state = DossierStep.State.ACTIVE
-        step.started_at = start
-        step.due_at = clock.due_from(calendar, start, clock.Deadline(step.share_value, step.share_unit))
-        if step.due_at > dossier.due_at:
-            step.due_at = dossier.due_at  # a step never runs past the dossier's own appointment
+        _step_start(dossier, step, start, calendar)
         step.save(update_fields=["state", "started_at", "due_at", "updated_at"])
-        if home_agency(step.agency).pk != home_agency(dossier.receiving_agency).pk:
-            AccessGrant.objects.get_or_create(
-                grantee=home_agency(step.agency),
-                target_type=GRANT_TYPE,
-                target_uuid=dossier.uuid,
-                defaults={"can_change": True, "reason": f"Bước “{step.name}” của hồ sơ {dossier.code}"},
-            )
+    _grant_steps_access(dossier, group, fresh=False)
     return group
 
 
@@ -362,19 +420,60 @@ def dossier_receive(
 ) -> Dossier:
     """Receive a complete dossier: code, register number, legal clock, Form 01; start its routing."""
     dossier = _lock(dossier, expected_status=expected_status)
-    _require_role(actor, dossier.receiving_agency, {Role.DESK_OFFICER, Role.HEAD_OF_UNIT, Role.AGENCY_LEADER})
+    _require_role(actor, dossier.receiving_agency, RECEIVING_ROLES)
     if dossier.received_at is not None:
         raise DossierError(DossierErrorCode.TRANSITION_REFUSED, "Hồ sơ này đã được tiếp nhận.")
-    missing = [
-        r.name
-        for r in dossier.version.documents.all()
-        if r.mandatory and not dossier.documents.filter(requirement=r).exists()
-    ]
+    given = set(dossier.documents.filter(requirement__isnull=False).values_list("requirement_id", flat=True))
+    _check_complete(dossier.version, given)
+    return _receive(dossier, actor=actor, at=at, fresh=False)
+
+
+@transaction.atomic
+def dossier_intake(
+    *,
+    actor,
+    procedure: Procedure,
+    receiving_agency: Agency,
+    applicant: ApplicantInput,
+    channel: int = Channel.DESK,
+    subject: str = "",
+    documents: list[DocumentInput] | None = None,
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
+) -> Dossier:
+    """Register and receive a complete dossier in one go (the desk takes a paper dossier, or a
+    partner system sends one): ``dossier_register`` then ``dossier_receive``, the same rows, trail
+    and audit events, without reading back the dossier this transaction has just made."""
+    documents = documents or []
+    dossier, created = _register(
+        actor=actor,
+        procedure=procedure,
+        receiving_agency=receiving_agency,
+        applicant=applicant,
+        channel=channel,
+        subject=subject,
+        documents=documents,
+        idempotency_key=idempotency_key,
+        at=at,
+    )
+    if not created:  # a repeated request: the dossier of the first one, received once
+        return dossier if dossier.received_at is not None else dossier_receive(actor=actor, dossier=dossier, at=at)
+    _require_role(actor, receiving_agency, RECEIVING_ROLES)
+    _check_complete(dossier.version, {d.requirement_id for d in documents if d.requirement_id})
+    return _receive(dossier, actor=actor, at=at, fresh=True)
+
+
+def _check_complete(version, given: set[int]) -> None:
+    missing = [r.name for r in version.documents.all() if r.mandatory and r.pk not in given]
     if missing:
         raise DossierError(
             DossierErrorCode.CHECKLIST_INCOMPLETE,
             "Hồ sơ còn thiếu giấy tờ bắt buộc: " + "; ".join(missing) + ". Hãy lập phiếu yêu cầu bổ sung (mẫu 02).",
         )
+
+
+def _receive(dossier: Dossier, *, actor, at: datetime | None, fresh: bool) -> Dossier:
+    """The receipt itself, on a dossier locked by the caller (``fresh``: made in this transaction)."""
     from_status, dossier.status = _move(dossier, Transition.RECEIVE)
     at = at or _now()
     calendar = get_calendar()
@@ -392,8 +491,8 @@ def dossier_receive(
     )
     dossier.original_due_at = dossier.due_at
     dossier.search_text = fold_text(f"{dossier.code} {dossier.applicant_name}")[:600]
-    waits = dossier.waits.filter(resolved_at__isnull=True)
-    waits.update(resolved_at=at)
+    if not fresh:  # a dossier made in this transaction has not waited on anyone yet
+        dossier.waits.filter(resolved_at__isnull=True).update(resolved_at=at)
     _save(
         dossier,
         "status",
@@ -407,19 +506,7 @@ def dossier_receive(
         "original_due_at",
         "search_text",
     )
-    steps = _instantiate_steps(dossier)
-    intake = [s for s in steps if s.kind == RoutingStep.Kind.INTAKE]
-    for step in intake:
-        step.state = DossierStep.State.DONE
-        step.started_at = step.finished_at = at
-        step.assignee = dossier.received_by
-        step.timeliness = clock.Timeliness.ON_TIME
-        step.save(update_fields=["state", "started_at", "finished_at", "assignee", "timeliness", "updated_at"])
-    after = max((s.order for s in intake), default=0)
-    next_order = _next_order(dossier, after)
-    to_step = None
-    if next_order is not None:
-        to_step = _activate_group(dossier, next_order, dossier.clock_started_at, calendar)[0]
+    intake, to_step = _instantiate_steps(dossier, at, calendar)
     _record(
         dossier,
         actor=actor,

@@ -9,7 +9,6 @@ input or transition, 409 when the dossier changed since the caller looked (``exp
 import hashlib
 from datetime import datetime
 
-from django.db import transaction
 from django.http import HttpRequest
 from ninja import Query, Router
 from ninja import Status as HttpStatus
@@ -109,26 +108,23 @@ def intake(request: HttpRequest, payload: IntakeIn):
         key = hashlib.sha256(f"api:{user.uuid}:{payload.idempotency_key}".encode()).hexdigest()
     created = key is None or not Dossier.objects.filter(idempotency_key=key).exists()
     applicant = payload.applicant
-    with transaction.atomic():
-        dossier = actions.dossier_register(
-            actor=user,
-            procedure=procedure,
-            receiving_agency=agency,
-            applicant=actions.ApplicantInput(
-                name=applicant.name,
-                applicant_type=applicant.applicant_type,
-                id_number=applicant.id_number,
-                phone=applicant.phone,
-                email=applicant.email,
-                address=applicant.address,
-            ),
-            channel=Channel.DESK,
-            subject=payload.subject,
-            documents=_documents(payload.documents, procedure_version_in_force(procedure)),
-            idempotency_key=key,
-        )
-        if dossier.received_at is None:
-            dossier = actions.dossier_receive(actor=user, dossier=dossier, expected_status=Status.NEW)
+    dossier = actions.dossier_intake(
+        actor=user,
+        procedure=procedure,
+        receiving_agency=agency,
+        applicant=actions.ApplicantInput(
+            name=applicant.name,
+            applicant_type=applicant.applicant_type,
+            id_number=applicant.id_number,
+            phone=applicant.phone,
+            email=applicant.email,
+            address=applicant.address,
+        ),
+        channel=Channel.DESK,
+        subject=payload.subject,
+        documents=_documents(payload.documents, procedure_version_in_force(procedure)),
+        idempotency_key=key,
+    )
     body = {
         "code": dossier.code,
         "status": dossier.status,

@@ -10,7 +10,7 @@ transaction that receives the dossier: a rolled-back receipt gives its number ba
 import re
 from datetime import date, datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from apps.core.errors import DomainError
 from apps.core.working_days import VN_TZ
@@ -42,14 +42,42 @@ def dossier_code_parse(code: str) -> tuple[str, date, int] | None:
     return match["agency"], day, int(match["seq"])
 
 
-def _locked_counter(model, **key):
-    """The counter row for ``key``, locked; created on first use (safe when two create at once)."""
-    try:
-        with transaction.atomic():
-            model.objects.get_or_create(**key)
-    except IntegrityError:
-        pass  # created by a concurrent transaction in the meantime
-    return model.objects.select_for_update().get(**key)
+def _counter_step(model, key: dict, limit: int | None) -> int | None:
+    """Add one to the counter row of ``key`` and give its new value, in one statement.
+
+    The UPDATE takes the row lock until the caller's transaction ends, so a concurrent drawer waits
+    and then counts on from the committed value. None: no row yet, or the row is at ``limit``.
+    """
+    quote = connection.ops.quote_name
+    columns, params = [], []
+    for name, value in key.items():
+        field = model._meta.get_field(name)
+        columns.append(f"{quote(field.column)} = %s")
+        params.append(field.get_db_prep_value(value.pk if hasattr(value, "pk") else value, connection))
+    where = " AND ".join(columns)
+    if limit is not None:
+        where += f" AND {quote('last')} < %s"
+        params.append(limit)
+    table = quote(model._meta.db_table)
+    sql = f"UPDATE {table} SET {quote('last')} = {quote('last')} + 1 WHERE {where} RETURNING {quote('last')}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _counter_next(model, *, limit: int | None = None, **key) -> int | None:
+    """The next value of the counter of ``key``, made on first use (safe when two make it at once);
+    None when the counter is at ``limit``."""
+    value = _counter_step(model, key, limit)
+    if value is None:
+        try:
+            with transaction.atomic():
+                model.objects.get_or_create(**key)
+        except IntegrityError:
+            pass  # made by a concurrent transaction in the meantime
+        value = _counter_step(model, key, limit)
+    return value
 
 
 def dossier_code_draw(agency, received_at: datetime) -> str:
@@ -63,17 +91,12 @@ def dossier_code_draw(agency, received_at: datetime) -> str:
             f"{agency} chưa có mã định danh hợp lệ (QCVN 102:2016) nên chưa thể cấp mã hồ sơ.",
         ) from None
     day = received_at.astimezone(VN_TZ).date()
-    counter = _locked_counter(DossierCodeCounter, agency=agency, day=day)
-    if counter.last >= MAX_PER_DAY:
+    sequence = _counter_next(DossierCodeCounter, limit=MAX_PER_DAY, agency=agency, day=day)
+    if sequence is None:
         raise DomainError(DossierErrorCode.CODE_EXHAUSTED, "Đã hết số hồ sơ trong ngày của cơ quan này (9999).")
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return dossier_code_format(identifier, day, counter.last)
+    return dossier_code_format(identifier, day, sequence)
 
 
 def register_number_draw(agency, year: int) -> int:
     """The next number of the agency's dossier register (Form 06) in ``year``, from 1."""
-    counter = _locked_counter(RegisterCounter, agency=agency, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+    return _counter_next(RegisterCounter, agency=agency, year=year)

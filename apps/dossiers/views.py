@@ -131,19 +131,22 @@ def _intake_run(actor, form: forms.IntakeForm, procedure, agency):
     """Register and decide in one transaction: an outcome refused leaves no dossier behind."""
     data = form.cleaned_data
     outcome = data["ket_qua"]
+    lodged = {
+        "actor": actor,
+        "procedure": procedure,
+        "receiving_agency": agency,
+        "applicant": form.applicant(),
+        "channel": Channel.DESK,
+        "subject": data["trich_yeu"],
+        "documents": form.documents(),
+    }
+    if outcome == forms.Outcome.RECEIVE:
+        dossier = actions.dossier_intake(**lodged)
+        dossier.refresh_from_db()
+        return dossier
     with transaction.atomic():
-        dossier = actions.dossier_register(
-            actor=actor,
-            procedure=procedure,
-            receiving_agency=agency,
-            applicant=form.applicant(),
-            channel=Channel.DESK,
-            subject=data["trich_yeu"],
-            documents=form.documents(),
-        )
-        if outcome == forms.Outcome.RECEIVE:
-            dossier = actions.dossier_receive(actor=actor, dossier=dossier, expected_status=Status.NEW)
-        elif outcome == forms.Outcome.ASK_TO_COMPLETE:
+        dossier = actions.dossier_register(**lodged)
+        if outcome == forms.Outcome.ASK_TO_COMPLETE:
             actions.dossier_ask_to_complete(
                 actor=actor, dossier=dossier, items=form.missing_items(), expected_status=Status.NEW
             )

@@ -84,6 +84,24 @@ def procedures_for_agency(agency: Agency, on: date | None = None) -> QuerySet[Pr
     )
 
 
+def procedure_offered_by(procedure: Procedure, version: ProcedureVersion, agency: Agency) -> bool:
+    """Whether ``agency`` takes in ``procedure`` under ``version`` (the version in force): the rule
+    of ``procedures_for_agency`` for one procedure, read from the rows at hand where it can be."""
+    if not procedure.is_active or version.procedure_id != procedure.pk:
+        return False
+    if procedure.competent_agency_id == agency.pk:
+        return True
+    if (
+        procedure.competent_agency_id is None
+        and procedure.level == agency.level
+        and procedure.competent_category == agency.category
+    ):
+        return True
+    if agency.category in RECEIVING_DESK_CATEGORIES and procedure.level == agency.level:
+        return True
+    return version.steps.filter(kind=RoutingStep.Kind.INTAKE, target=RoutingStep.Target.AGENCY, agency=agency).exists()
+
+
 # --- routing plan -----------------------------------------------------------------------------
 
 

@@ -19,7 +19,6 @@ import itertools
 import random
 import re
 import time
-import uuid
 from collections.abc import Iterator
 
 from ..errors import BenchError
@@ -30,7 +29,6 @@ from .audit import PAGE_REQUESTS, PAGE_WARMUP, percentile
 
 INTAKE_ROUNDS = 3
 INTAKE_SECONDS = 3.0
-BARE_ROWS_PER_DOSSIER = 30
 DESK, HANDLER = "motcua", "chuyenvien"
 # Province-wide statistics (UBND tỉnh and every agency below it): the demo auditor's scope.
 STATISTICS_USER = "kiemtoan"
@@ -114,17 +112,18 @@ def dossier_count() -> int:
 
 
 # --- dossier.intake ----------------------------------------------------------------------------
-@scenario("dossier.intake", label="tiếp nhận hồ sơ (register + receive) so với INSERT trần", order=40)
+@scenario("dossier.intake", label="tiếp nhận hồ sơ tại quầy (action + mã + nhật ký) so với INSERT trần", order=40)
 def intake_vs_bare(run: Run) -> Iterator[Figure]:
-    from django.db import connection, transaction
+    from django.db import connection
 
     from apps.accounts.models import User
     from apps.dossiers import actions, notifications
     from apps.dossiers.actions import DocumentInput
     from apps.dossiers.demo import _person
-    from apps.dossiers.models import Dossier
     from apps.dossiers.statuses import Channel
     from apps.procedures.selectors import procedure_version_in_force, procedures_for_agency
+
+    from ..intake_bare import BareIntake
 
     desk = User.objects.get(username=DESK)
     agency = desk.current_membership().agency
@@ -147,76 +146,34 @@ def intake_vs_bare(run: Run) -> Iterator[Figure]:
         with notifications.silenced():
             while (elapsed := time.perf_counter() - started) < seconds or not ids:
                 procedure, documents = offers[next(counter) % len(offers)]
-                applicant = _person(rng, rng.randint(1950, 2005))
-                with transaction.atomic():
-                    dossier = actions.dossier_register(
-                        actor=desk,
-                        procedure=procedure,
-                        receiving_agency=agency,
-                        applicant=applicant,
-                        channel=Channel.DESK,
-                        documents=documents,
-                    )
-                dossier = actions.dossier_receive(actor=desk, dossier=dossier)
+                dossier = actions.dossier_intake(
+                    actor=desk,
+                    procedure=procedure,
+                    receiving_agency=agency,
+                    applicant=_person(rng, rng.randint(1950, 2005)),
+                    channel=Channel.DESK,
+                    documents=documents,
+                )
                 ids.append(dossier.pk)
         return len(ids) / elapsed, ids
 
-    fields = [f for f in Dossier._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    insert_sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model)
-        quote(Dossier._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    positions = {f.name: index for index, f in enumerate(fields)}
-    ours_rates, bare_rates, bare_uuids = [], [], []
-    try:
+    ours_rates, bare_rates = [], []
+    with BareIntake(connection) as bare:
         for _ in range(INTAKE_ROUNDS):
             ours_rate, ids = intake_ours(INTAKE_SECONDS)
             ours_rates.append(ours_rate)
-            # The same rows with their unique columns made unique anew, prepared before the clock.
-            template = [
-                [f.get_db_prep_save(getattr(d, f.attname), connection) for f in fields]
-                for d in Dossier.objects.filter(pk__in=ids)
-            ]
-            rows = []
-            for row in itertools.islice(itertools.cycle(template), len(template) * BARE_ROWS_PER_DOSSIER):
-                row = list(row)
-                new_uuid = uuid.uuid4()
-                bare_uuids.append(new_uuid)
-                row[positions["uuid"]] = fields[positions["uuid"]].get_db_prep_save(new_uuid, connection)
-                row[positions["code"]] = f"BENCH-{new_uuid.hex[:20]}"
-                row[positions["register_number"]] = None
-                row[positions["idempotency_key"]] = None
-                rows.append(row)
-            bare_rates.append(insert_bare(connection, insert_sql, rows, seconds=INTAKE_SECONDS))
-    finally:
-        for start in range(0, len(bare_uuids), 500):
-            Dossier.objects.filter(uuid__in=bare_uuids[start : start + 500], code__startswith="BENCH-").delete()
+            bare_rates.append(bare.run(ids, seconds=INTAKE_SECONDS))
+        rows = bare.rows_per_intake
     note(
         f"dossier.intake: {INTAKE_ROUNDS} vòng × {INTAKE_SECONDS:g} s mỗi bên, mỗi hồ sơ một giao dịch "
-        f"(register, rồi receive), {agency}, {len(offers)} thủ tục, {dossier_count():_} hồ sơ, CSDL {connection.vendor}"
+        f"(dossier_intake: đăng ký + tiếp nhận), {agency}, {len(offers)} thủ tục, {dossier_count():_} hồ sơ, "
+        f"CSDL {connection.vendor}; bên trần ghi đúng các dòng ấy ({rows}) bằng SQL trần"
     )
     ours_rate, bare_rate = median(ours_rates), median(bare_rates)
     yield Figure("dossier.intake.register_receive.dossiers_per_second", ours_rate, "1/s")
     yield Figure("dossier.intake.bare_insert.dossiers_per_second", bare_rate, "1/s")
     yield Figure("dossier.intake.ratio_vs_bare", ratio(ours_rate, bare_rate), "x")
     yield Figure("dossier.intake.time_vs_bare", ratio(bare_rate, ours_rate), "x slower")
-
-
-def insert_bare(connection, insert_sql: str, rows: list[list], *, seconds: float) -> float:
-    from django.db import transaction
-
-    done = 0
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        for row in rows:
-            with transaction.atomic():
-                cursor.execute(insert_sql, row)
-            done += 1
-            if time.perf_counter() - started >= seconds:
-                break
-    return done / (time.perf_counter() - started)
 
 
 # --- dossier.lookup ----------------------------------------------------------------------------

@@ -1,0 +1,125 @@
+"""``dossier_intake``: register and receive in one step writes what the two actions write, refuses
+what either refuses and leaves nothing behind; the counters behind codes and register numbers."""
+
+from datetime import date
+
+import pytest
+from freezegun import freeze_time
+
+from apps.accounts.models import AccessGrant
+from apps.audit.models import AuditEvent
+from apps.core.errors import DomainError
+from apps.dossiers import actions
+from apps.dossiers.actions import ApplicantInput
+from apps.dossiers.codes import MAX_PER_DAY, dossier_code_draw, register_number_draw
+from apps.dossiers.errors import DossierError
+from apps.dossiers.models import Dossier, DossierCodeCounter, DossierDocument, DossierEvent, DossierStep
+from apps.dossiers.statuses import Channel, Status
+
+from .conftest import full_documents
+
+pytestmark = pytest.mark.django_db
+APPLICANT = {"name": "Đặng Quốc Khánh", "phone": "0912345678", "id_number": "042090001234"}
+
+
+def intake(world, **overrides):
+    arguments = {
+        "actor": world.desk,
+        "procedure": world.procedure,
+        "receiving_agency": world.department,
+        "applicant": ApplicantInput(**APPLICANT),
+        "channel": Channel.DESK,
+        "documents": full_documents(world.procedure),
+        **overrides,
+    }
+    return actions.dossier_intake(**arguments)
+
+
+def footprint(dossier: Dossier) -> dict:
+    """What a receipt leaves in the database, without identities and moments."""
+    return {
+        "status": dossier.status,
+        "code_day": dossier.code[:-4],
+        "register_year": dossier.register_year,
+        "due_at": dossier.due_at,
+        "documents": sorted(DossierDocument.objects.filter(dossier=dossier).values_list("name", "paper_only")),
+        "steps": list(
+            DossierStep.objects.filter(dossier=dossier)
+            .order_by("order", "position")
+            .values_list("order", "kind", "state", "agency_id", "due_at", "timeliness")
+        ),
+        "events": list(
+            DossierEvent.objects.filter(dossier=dossier)
+            .order_by("pk")
+            .values_list("transition", "from_status", "to_status", "from_step__order", "to_step__order")
+        ),
+        "audit": list(AuditEvent.objects.filter(target_uuid=dossier.uuid).order_by("seq").values_list("action")),
+        "grants": list(AccessGrant.objects.filter(target_uuid=dossier.uuid).values_list("grantee_id", "can_change")),
+    }
+
+
+@freeze_time("2026-11-16 09:00:00+07:00")
+def test_intake_writes_what_register_then_receive_write(world, register):
+    two_steps = actions.dossier_receive(actor=world.desk, dossier=register())
+    one_step = intake(world)
+
+    assert one_step.status == Status.RECEIVED
+    assert [two_steps.code[-4:], one_step.code[-4:]] == ["0001", "0002"]
+    assert one_step.register_number == two_steps.register_number + 1
+    assert footprint(one_step) == footprint(two_steps)
+
+
+@freeze_time("2026-11-16 09:00:00+07:00")
+def test_intake_missing_a_mandatory_document_leaves_nothing(world):
+    before = AuditEvent.objects.count()
+    with pytest.raises(DossierError, match="thiếu giấy tờ bắt buộc"):
+        intake(world, documents=full_documents(world.procedure)[2:])
+
+    assert not Dossier.objects.exists()
+    assert not DossierDocument.objects.exists()
+    assert AuditEvent.objects.count() == before
+    assert DossierCodeCounter.objects.filter(last__gt=0).count() == 0
+
+
+def test_intake_by_an_official_of_another_agency_is_refused(world):
+    with pytest.raises(DossierError, match=r"vai trò|không thuộc cơ quan"):
+        intake(world, actor=world.outsider)
+
+    assert not Dossier.objects.exists()
+
+
+@freeze_time("2026-11-16 09:00:00+07:00")
+def test_intake_repeated_with_one_key_receives_one_dossier(world):
+    first = intake(world, idempotency_key="k" * 64)
+    again = intake(world, idempotency_key="k" * 64)
+
+    assert again.pk == first.pk and again.code == first.code
+    assert Dossier.objects.count() == 1
+    assert DossierEvent.objects.filter(transition="receive").count() == 1
+
+
+def test_counters_start_at_one_per_agency_and_day_and_year(world):
+    moment = date(2026, 11, 16)
+    with freeze_time("2026-11-16 09:00:00+07:00"):
+        from django.utils import timezone
+
+        now = timezone.now()
+        first = dossier_code_draw(world.department, now)
+        second = dossier_code_draw(world.department, now)
+        other = dossier_code_draw(world.consulted, now)
+    assert [first[-4:], second[-4:], other[-4:]] == ["0001", "0002", "0001"]
+    assert first.startswith(f"000.00.14.H27-{moment:%y%m%d}-")
+    assert [register_number_draw(world.department, 2026) for _ in range(2)] == [1, 2]
+    assert register_number_draw(world.department, 2027) == 1
+
+
+@freeze_time("2026-11-16 09:00:00+07:00")
+def test_the_day_after_9999_codes_is_refused_and_the_counter_stays(world):
+    from django.utils import timezone
+
+    dossier_code_draw(world.department, timezone.now())
+    DossierCodeCounter.objects.filter(agency=world.department).update(last=MAX_PER_DAY)
+
+    with pytest.raises(DomainError, match="Đã hết số hồ sơ trong ngày"):
+        dossier_code_draw(world.department, timezone.now())
+    assert DossierCodeCounter.objects.get(agency=world.department).last == MAX_PER_DAY
