@@ -429,7 +429,8 @@ def incoming_status_send(
     if incoming.status_code in FINAL or incoming.status_code == status_code:
         raise ExchangeError(
             ExchangeErrorCode.STATUS_NOT_ALLOWED,
-            f"Gói tin đang ở trạng thái “{incoming.status_text}”, không chuyển sang "
+            f"Gói tin đang ở trạng thái “{STATUS_TEXT.get(incoming.status_code, incoming.status_code)}”, "
+            "không chuyển sang "
             f"“{STATUS_TEXT[StatusCode(status_code)]}” được.",
         )
     recall = {StatusCode.RECALLED, StatusCode.RECALL_REFUSED}

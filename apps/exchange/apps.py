@@ -14,7 +14,7 @@ class ExchangeConfig(AppConfig):
         menu.register(
             menu.MenuEntry(
                 key="exchange.log",
-                label="Liên thông văn bản",
+                label=_("Document exchange"),
                 url_name="exchange:log",
                 order=310,
                 permissions=("exchange.view_exchange",),

@@ -1,43 +1,42 @@
-"""Filters of the exchange log and the recipient's answer (labels in Vietnamese until the catalogue has them)."""
+"""Filters of the exchange log and the recipient's answer."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from .edxml import STATUS_TEXT
+from .models import STATUS_LABELS, OutgoingPackage
 
 DATE_FORMATS = ["%d/%m/%Y"]
+ANSWER_CODES = {2, 3, 4, 5, 6}
 
 
 class LogFilterForm(forms.Form):
     huong = forms.ChoiceField(
-        label="Hướng",
+        label=_("Direction"),
         required=False,
-        choices=[("", "Gửi và nhận"), ("di", "Đã gửi"), ("den", "Đã nhận")],
+        choices=[("", _("Sent and received")), ("di", _("Sent")), ("den", _("Received"))],
     )
     trang_thai = forms.ChoiceField(
-        label="Trạng thái",
+        label=_("Status"),
         required=False,
         choices=[
-            ("", "Mọi trạng thái"),
-            ("pending", "Chờ gửi"),
-            ("sent", "Đã gửi"),
-            ("refused", "Bị cơ quan nhận từ chối"),
-            ("failed", "Gửi không thành công sau mọi lần thử"),
-            *[(str(int(code)), text) for code, text in STATUS_TEXT.items()],
+            ("", _("Any status")),
+            *OutgoingPackage.State.choices,
+            *[(str(int(code)), label) for code, label in STATUS_LABELS.items()],
         ],
     )
-    tu_ngay = forms.DateField(label="Từ ngày (dd/mm/yyyy)", required=False, input_formats=DATE_FORMATS)
-    den_ngay = forms.DateField(label="Đến ngày (dd/mm/yyyy)", required=False, input_formats=DATE_FORMATS)
-    q = forms.CharField(label="Số, ký hiệu hoặc trích yếu", required=False, max_length=200)
+    tu_ngay = forms.DateField(label=_("From (dd/mm/yyyy)"), required=False, input_formats=DATE_FORMATS)
+    den_ngay = forms.DateField(label=_("To (dd/mm/yyyy)"), required=False, input_formats=DATE_FORMATS)
+    q = forms.CharField(label=_("Number, symbol or abstract"), required=False, max_length=200)
 
 
 class AnswerForm(forms.Form):
     trang_thai = forms.TypedChoiceField(
-        label="Trạng thái",
+        label=_("Status"),
         coerce=int,
-        choices=[(int(code), text) for code, text in STATUS_TEXT.items() if int(code) in {2, 3, 4, 5, 6}],
+        choices=[(int(code), label) for code, label in STATUS_LABELS.items() if int(code) in ANSWER_CODES],
     )
-    mo_ta = forms.CharField(label="Ghi chú", required=False, max_length=1000)
+    mo_ta = forms.CharField(label=_("Note"), required=False, max_length=1000)
 
 
 class RecallForm(forms.Form):
-    ly_do = forms.CharField(label="Lý do lấy lại", max_length=1000)
+    ly_do = forms.CharField(label=_("Reason for the recall"), max_length=1000)

@@ -2,12 +2,13 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.models import BaseModel
 from apps.organizations.models import Agency
 from apps.signing.models import SignedFile
 
-from .edxml import STATUS_TEXT, StatusCode
+from .edxml import StatusCode
 
 
 class Kind(models.TextChoices):
@@ -15,13 +16,23 @@ class Kind(models.TextChoices):
     STATUS = "status", _("Status message")
 
 
-# Shown on the pages in Vietnamese while the catalogue has no entry for the state labels.
-STATE_TEXT = {
-    "pending": "Chờ gửi",
-    "sent": "Đã gửi",
-    "refused": "Bị cơ quan nhận từ chối",
-    "failed": "Gửi không thành công sau mọi lần thử",
+# The status codes of QCVN 102:2016 as the pages name them (edxml.STATUS_TEXT is the wire text,
+# always Vietnamese, whatever the interface language).
+STATUS_LABELS = {
+    StatusCode.ARRIVED: pgettext_lazy("exchange status", "Arrived"),
+    StatusCode.REFUSED: pgettext_lazy("exchange status", "Refused"),
+    StatusCode.ACCEPTED: pgettext_lazy("exchange status", "Accepted"),
+    StatusCode.ASSIGNED: pgettext_lazy("exchange status", "Assigned"),
+    StatusCode.PROCESSING: pgettext_lazy("exchange status", "Being processed"),
+    StatusCode.DONE: pgettext_lazy("exchange status", "Completed"),
+    StatusCode.RECALL_REQUESTED: pgettext_lazy("exchange status", "Recall requested"),
+    StatusCode.RECALLED: pgettext_lazy("exchange status", "Recalled"),
+    StatusCode.RECALL_REFUSED: pgettext_lazy("exchange status", "Recall refused"),
 }
+
+
+def status_label(code) -> str:
+    return STATUS_LABELS.get(code, "") if code else ""
 
 
 class OutgoingPackage(BaseModel):
@@ -79,11 +90,11 @@ class OutgoingPackage(BaseModel):
 
     @property
     def state_text(self) -> str:
-        return STATE_TEXT[self.state]
+        return self.get_state_display()
 
     @property
     def last_status_text(self) -> str:
-        return STATUS_TEXT.get(self.last_status_code, "") if self.last_status_code else ""
+        return status_label(self.last_status_code)
 
 
 class IncomingPackage(BaseModel):
@@ -124,7 +135,7 @@ class IncomingPackage(BaseModel):
 
     @property
     def status_text(self) -> str:
-        return STATUS_TEXT.get(self.status_code, "")
+        return status_label(self.status_code)
 
 
 class QuarantinedPackage(BaseModel):
@@ -168,8 +179,8 @@ class PackageStatus(BaseModel):
         constraints = [models.UniqueConstraint(fields=["package", "status_code"], name="exchange_status_once")]
 
     def __str__(self) -> str:
-        return f"{STATUS_TEXT.get(self.status_code, self.status_code)} ({self.reported_at:%d/%m/%Y %H:%M})"
+        return f"{status_label(self.status_code) or self.status_code} ({self.reported_at:%d/%m/%Y %H:%M})"
 
     @property
     def status_text(self) -> str:
-        return STATUS_TEXT.get(self.status_code, "")
+        return status_label(self.status_code)

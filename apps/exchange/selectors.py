@@ -1,12 +1,17 @@
 """Scoped reads of the exchange log: an official sees the packages of their own agency only."""
 
+import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.selectors import scope_for_permission
+from apps.signing.selectors import FileVerdict, verdicts_for_contents
 
+from .edxml import package_parse
+from .errors import ExchangeError
 from .models import IncomingPackage, OutgoingPackage, QuarantinedPackage
 
 VIEW_PERMISSION = "exchange.view_exchange"
@@ -89,3 +94,30 @@ def quarantined_for_official(user, *, since: date | None = None, until: date | N
 
 def quarantined_get_for_official(user, *, package_uuid) -> QuarantinedPackage | None:
     return _scoped(QuarantinedPackage.objects.all(), user).filter(uuid=package_uuid).first()
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    """A file carried by a package, with the stored verdict of its signatures when it is a PDF."""
+
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    verdict: FileVerdict | None
+
+
+def package_attachments(package) -> list[AttachmentRow]:
+    """The package's files (read from the stored edXML) with their signature verdicts, validated once per file."""
+    try:
+        parsed = package_parse(bytes(package.content))
+    except ExchangeError:
+        return []
+    files = [(a, hashlib.sha256(a.data).hexdigest()) for a in parsed.attachments]
+    pdfs = {
+        digest: (lambda data=a.data: data)
+        for a, digest in files
+        if a.content_type == "application/pdf" or a.data.startswith(b"%PDF-")
+    }
+    verdicts = verdicts_for_contents(pdfs)
+    return [AttachmentRow(a.name, a.content_type, len(a.data), digest, verdicts.get(digest)) for a, digest in files]

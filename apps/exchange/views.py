@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -25,6 +26,7 @@ from .selectors import (
     VIEW_PERMISSION,
     incoming_for_official,
     outgoing_for_official,
+    package_attachments,
     package_get_for_official,
     quarantined_for_official,
     quarantined_get_for_official,
@@ -85,6 +87,7 @@ def detail(request, direction, package_uuid):
             "package": package,
             "direction": direction,
             "statuses": statuses,
+            "attachments": package_attachments(package),
             "verification": verification,
             "answer_form": AnswerForm() if can_answer else None,
             "recall_form": RecallForm() if can_recall else None,
@@ -139,7 +142,7 @@ def answer(request, direction, package_uuid):
         raise Http404
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Trạng thái trả lời không hợp lệ.")
+        messages.error(request, _("The status of the answer is not valid."))
         return redirect("exchange:detail", direction=direction, package_uuid=package.uuid)
     try:
         incoming_status_send(
@@ -151,7 +154,7 @@ def answer(request, direction, package_uuid):
     except ExchangeError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Đã gửi trạng thái cho cơ quan gửi.")
+        messages.success(request, _("The status was sent to the sending agency."))
     return redirect("exchange:detail", direction=direction, package_uuid=package.uuid)
 
 
@@ -170,7 +173,7 @@ def recall(request, direction, package_uuid):
     except ExchangeError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Đã gửi yêu cầu lấy lại văn bản.")
+        messages.success(request, _("The recall request was sent."))
     return redirect("exchange:detail", direction=direction, package_uuid=package.uuid)
 
 

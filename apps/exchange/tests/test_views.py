@@ -232,3 +232,52 @@ def test_a_quarantined_package_downloads_as_it_came_only_in_scope(client, provin
     assert client.get(url).content == b"<khong-hop-le"
     client.force_login(UserFactory(roles=[Role.CLERK], agency=AgencyFactory("Sở Khác")))
     assert client.get(url).status_code == 404
+
+
+# --- signature verdicts of the files a package carries -------------------------------------------------
+@pytest.fixture
+def signed_incoming(signing_settings, commune, province, commune_clerk):
+    from apps.exchange.edxml import Attachment
+    from apps.signing.actions import document_sign_seal
+    from apps.signing.selectors import signed_file_read
+    from apps.signing.tests.documents import decision_pdf
+
+    sealed = signed_file_read(
+        document_sign_seal(actor=None, pdf=decision_pdf(paragraphs=1), name="qd.pdf", reference="15/BC-UBND")
+    )
+    files = (
+        Attachment(content_id="att-1", name="bao-cao.pdf", content_type="application/pdf", data=sealed),
+        Attachment(content_id="att-2", name="phu-luc.pdf", content_type="application/pdf", data=b"%PDF-1.7 hong"),
+        Attachment(content_id="att-3", name="bang-so-lieu.xlsx", content_type="application/vnd.ms-excel", data=b"x"),
+    )
+    package_send(actor=commune_clerk, agency=commune, package=make_package(attachments=files))
+    outbox_run()
+    return IncomingPackage.objects.get(document_id="H27.31-2026-0001")
+
+
+def test_the_received_package_shows_the_verdict_of_each_pdf(client, province_clerk, signed_incoming):
+    from apps.signing.models import SignatureVerdict
+
+    client.force_login(province_clerk)
+    url = reverse("exchange:detail", args=["den", signed_incoming.uuid])
+
+    page = client.get(url).content.decode()
+
+    assert "bao-cao.pdf" in page and "Chữ ký số hợp lệ" in page and "Ủy ban nhân dân tỉnh Hà Tĩnh" in page
+    assert "phu-luc.pdf" in page and "Không đọc được tệp PDF" in page
+    assert "bang-so-lieu.xlsx" in page and "Không phải tệp PDF" in page
+    assert SignatureVerdict.objects.count() == 2
+
+
+def test_the_verdicts_are_stored_and_not_computed_again(client, province_clerk, signed_incoming, monkeypatch):
+    client.force_login(province_clerk)
+    url = reverse("exchange:detail", args=["den", signed_incoming.uuid])
+    client.get(url)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr("apps.signing.verdicts.signature_validate", fail)
+    page = client.get(url).content.decode()
+
+    assert "Chữ ký số hợp lệ" in page
