@@ -157,6 +157,9 @@ def payment_create(
         raise PaymentError(PaymentErrorCode.METHOD_UNAVAILABLE, "Chưa có cổng thanh toán trực tuyến nào được cấu hình.")
 
     pending = dossier.payments.filter(purpose=purpose, state=State.PENDING).first()
+    if pending is not None and pending.expires_at <= timezone.now():
+        payment_expire(actor=None, payment=pending)  # the reconciliation has not come by yet
+        pending = None
     if pending is not None:
         if pending.method == method and pending.amount == due.total:
             return pending

@@ -6,8 +6,6 @@ Made through the actions (``payment_create``, the sandbox's callback, ``payment_
 Deterministic and idempotent: a dossier that has a payment is skipped.
 """
 
-from django.utils import timezone
-
 from apps.core.demo import demo_step
 from apps.dossiers.models import Dossier
 from apps.dossiers.statuses import CLOSED, Channel
@@ -15,9 +13,9 @@ from apps.procedures.models import FeeItem
 
 from . import actions
 from .errors import PaymentError
-from .gateways import gateway, signed_fields
-from .models import CallbackLog, Method, Payment, SandboxTransaction
-from .views import sandbox_deliver
+from .gateways import gateway
+from .models import CallbackLog, Method, Payment
+from .sandbox import sandbox_decide
 
 LIMIT = 40  # demo dossiers that get a payment
 
@@ -29,22 +27,6 @@ def demo_candidates():
         .exclude(status__in=CLOSED)
         .exclude(pk__in=Payment.objects.values("dossier_id"))
         .order_by("pk")
-    )
-
-
-def _pay_by_sandbox(payment: Payment) -> None:
-    adapter = gateway()
-    txn = SandboxTransaction.objects.get(reference=payment.gateway_reference)
-    txn.status, txn.decided_at = SandboxTransaction.Status.PAID, timezone.now()
-    txn.save(update_fields=["status", "decided_at"])
-    sandbox_deliver(
-        signed_fields(
-            bill_number=txn.bill_number,
-            reference=txn.reference,
-            status="paid",
-            amount=txn.amount,
-            secret=adapter.secret,
-        )
     )
 
 
@@ -62,7 +44,7 @@ def demo_payments(report) -> None:
         except PaymentError:
             continue
         if method == Method.GATEWAY and fate != 7:
-            _pay_by_sandbox(payment)
+            sandbox_decide(gateway(), payment.gateway_reference, "paid")
         elif fate == 5:
             actions.payment_settle(
                 actor=None,

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,9 +18,10 @@ from apps.core.exemptions import two_factor_exempt
 
 from . import actions, forms, selectors
 from .errors import PaymentError
-from .gateways import gateway, signed_fields
+from .gateways import gateway
 from .models import Method, Purpose, SandboxTransaction, State
 from .receipts import receipt_pdf
+from .sandbox import sandbox_decide
 from .vietqr import collection_account, qr_svg_uri, vietqr_payload
 
 
@@ -149,29 +149,7 @@ def sandbox(request, reference):
         raise Http404
     form = forms.SandboxForm(request.POST or None)
     if request.method == "POST" and transaction_.status == SandboxTransaction.Status.PENDING and form.is_valid():
-        choice = form.cleaned_data["ket_qua"]
-        if choice != "pending":
-            transaction_.status, transaction_.decided_at = choice, timezone.now()
-            transaction_.save(update_fields=["status", "decided_at"])
-            fields = signed_fields(
-                bill_number=transaction_.bill_number,
-                reference=transaction_.reference,
-                status=choice,
-                amount=transaction_.amount,
-                secret=adapter.secret,
-            )
-            sandbox_deliver(fields)
+        sandbox_decide(adapter, transaction_.reference, form.cleaned_data["ket_qua"])
         return HttpResponseRedirect(transaction_.return_url or "/")
     status = 400 if request.method == "POST" else 200
     return render(request, "payments/sandbox.html", {"txn": transaction_, "form": form}, status=status)
-
-
-def sandbox_deliver(fields: dict[str, str]) -> actions.CallbackResult:
-    """Send the sandbox's callback to egov's callback handler, as the HTTP endpoint would receive it.
-
-    Delivered in-process (the same function behind ``payments:callback``, from the same urlencoded
-    bytes) rather than over HTTP, so it works under the test client and a one-process server.
-    """
-    from urllib.parse import urlencode
-
-    return actions.payment_callback_receive(body=urlencode(fields).encode(), remote_ip="127.0.0.1")

@@ -242,3 +242,16 @@ def test_payment_audit_events_carry_the_receiving_agency(world, lodge):
     assert event.agency_uuid == world.department.uuid
     assert event.actor_username == "congdan"
     assert event.changes["amount"] == [None, 100_000]
+
+
+def test_a_pending_payment_past_its_time_is_expired_and_replaced(world, lodge):
+    dossier = lodge()
+    old = actions.payment_create(actor=world.applicant, dossier=dossier, method=Method.VIETQR)
+    Payment.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+
+    new = actions.payment_create(actor=world.applicant, dossier=dossier, method=Method.VIETQR)
+
+    old.refresh_from_db()
+    assert new.pk != old.pk and new.state == State.PENDING
+    assert old.state == State.EXPIRED
+    assert audit_actions(old) == ["payments.payment_create", "payments.payment_expire"]

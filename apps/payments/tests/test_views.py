@@ -215,3 +215,25 @@ def test_paid_or_unpaid_of_many_dossiers_costs_the_same_queries_as_of_few(world,
         PaymentState.UNPAID,
     ]
     assert states[few[1].pk] == PaymentState.FREE
+
+
+def test_a_decided_sandbox_transaction_cannot_be_decided_again(client, world, lodge):
+    client.force_login(world.applicant)
+    to_gateway = client.post(pay_url(lodge()), {"hinh_thuc": "gateway"})
+    client.post(to_gateway["Location"], {"ket_qua": "failed"})
+
+    again = client.post(to_gateway["Location"], {"ket_qua": "paid"})
+
+    assert again.status_code == 400
+    assert Payment.objects.get().state == State.FAILED
+    assert SandboxTransaction.objects.get().status == "failed"
+
+
+def test_a_tampered_sandbox_choice_is_refused(client, world, lodge):
+    client.force_login(world.applicant)
+    to_gateway = client.post(pay_url(lodge()), {"hinh_thuc": "gateway"})
+
+    response = client.post(to_gateway["Location"], {"ket_qua": "paid-twice"})
+
+    assert response.status_code == 400 and "Kết quả không hợp lệ." in response.text
+    assert Payment.objects.get().state == State.PENDING
