@@ -272,6 +272,31 @@ def test_earlier_and_later_periods(november):
     assert (december.totals.late, december.totals.open) == (1, 4)
 
 
+@freeze_time(AFTER_NOVEMBER)
+@pytest.mark.parametrize("month", [10, 11, 12])
+def test_state_read_from_the_dossier_when_nothing_happened_since_equals_the_trail(november, monkeypatch, month):
+    """A period not over yet reads each dossier's state from its own columns; the figures are the
+    ones the trail gives (forced here for every period)."""
+    from apps.dossiers.reports import selectors
+
+    world = november.world
+    period = Period.month(2026, month)
+    original = selectors._with_state_at
+    default = dossier_statistics(agency=world.department, agency_ids={world.department.pk}, period=period)
+    monkeypatch.setattr(selectors, "_with_state_at", lambda q, cut: original(q, cut, settled=False))
+    by_trail = dossier_statistics(agency=world.department, agency_ids={world.department.pk}, period=period)
+    monkeypatch.setattr(selectors, "_with_state_at", lambda q, cut: original(q, cut, settled=True))
+    by_columns = dossier_statistics(agency=world.department, agency_ids={world.department.pk}, period=period)
+
+    assert default.totals == by_trail.totals
+    assert [(b.code, b.figures) for b in default.by_procedure] == [(b.code, b.figures) for b in by_trail.by_procedure]
+    if month == 12:  # December is not over: nothing in the trail after its cut, the columns agree
+        assert by_columns.totals == by_trail.totals
+        assert selectors.DossierEvent.objects.filter(at__gte=default.as_of).count() == 0
+    else:  # later events changed these dossiers: only the trail knows their state at the cut
+        assert selectors.DossierEvent.objects.filter(at__gte=default.as_of).exists()
+
+
 # --- the page -------------------------------------------------------------------------------------
 @freeze_time(AFTER_NOVEMBER)
 def test_page_shows_the_figures_a_chart_and_the_same_figures_in_a_table(client, november):
