@@ -237,3 +237,31 @@ def test_a_tampered_sandbox_choice_is_refused(client, world, lodge):
 
     assert response.status_code == 400 and "Kết quả không hợp lệ." in response.text
     assert Payment.objects.get().state == State.PENDING
+
+
+def test_a_handler_is_not_the_desk_and_cannot_confirm_a_transfer(world, lodge):
+    from apps.payments.actions import payment_confirm_transfer
+    from apps.payments.errors import PaymentError
+
+    dossier = dossier_receive(actor=world.desk, dossier=lodge())
+    payment = payment_create(actor=world.applicant, dossier=dossier, method=Method.VIETQR)
+
+    with pytest.raises(PaymentError, match="Chỉ cán bộ một cửa"):
+        payment_confirm_transfer(actor=world.handler, payment=payment, bank_reference="FT1")
+
+    payment.refresh_from_db()
+    assert payment.state == State.PENDING
+
+
+def test_the_list_tags_render_paid_or_unpaid_per_row(world, lodge):
+    from django.template import Context, Template
+
+    paid, unpaid = lodge(), lodge()
+    payment = payment_create(actor=world.applicant, dossier=paid, method=Method.GATEWAY)
+    payment_settle(actor=None, payment=payment, amount=100_000, source="callback")
+    template = Template(
+        "{% load payments %}{% payment_states rows as states %}"
+        "{% for d in rows %}[{{ states|payment_state_of:d.pk }}]{% endfor %}"
+    )
+
+    assert template.render(Context({"rows": [paid, unpaid]})) == "[Đã thanh toán][Chưa thanh toán]"
