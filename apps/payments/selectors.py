@@ -17,7 +17,7 @@ from apps.procedures.models import FeeItem
 
 from .gateways import gateway
 from .models import Method, Payment, Purpose, State
-from .vietqr import collection_account
+from .vietqr import collection_account, qr_svg_uri, vietqr_payload
 
 
 class PaymentState:
@@ -95,6 +95,8 @@ class PaymentPanel:
     payments: list[Payment] = field(default_factory=list)
     pending: Payment | None = None
     closed: bool = False
+    due_now: int = 0  # what the applicant is asked to pay now (fees or the requested obligation)
+    qr_uri: str = ""  # the VietQR image of a pending bank-transfer bill
 
 
 def dossier_payment_panel(dossier: Dossier) -> PaymentPanel:
@@ -105,7 +107,9 @@ def dossier_payment_panel(dossier: Dossier) -> PaymentPanel:
     pending = next((p for p in payments if p.state == State.PENDING), None)
     if dossier.status == Status.FINANCIAL_OBLIGATION and pending is None:
         state = PaymentState.UNPAID
-    return PaymentPanel(
+    purpose = payment_purpose_for(dossier)
+    owed = purpose == Purpose.OBLIGATION or not any(p.purpose == purpose and p.state == State.PAID for p in payments)
+    panel = PaymentPanel(
         state=state,
         label=PaymentState.LABELS[state],
         fee_total=fee_total,
@@ -114,6 +118,15 @@ def dossier_payment_panel(dossier: Dossier) -> PaymentPanel:
         pending=pending,
         closed=dossier.status in CLOSED,
     )
+    if owed and not panel.closed:
+        from .actions import payment_amount_due
+
+        panel.due_now = payment_amount_due(dossier, purpose).total
+    if pending is not None and pending.method == Method.VIETQR:
+        account = collection_account(dossier.receiving_agency)
+        if account is not None:
+            panel.qr_uri = qr_svg_uri(vietqr_payload(pending, account))
+    return panel
 
 
 def _state(fee_total: int, states: set[str]) -> str:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.audit.middleware import client_ip
 from apps.core.exemptions import two_factor_exempt
+from apps.dossiers.selectors import dossier_get_for_user
 
 from . import actions, forms, selectors
 from .errors import PaymentError
@@ -122,6 +123,24 @@ def confirm_transfer(request, uuid):
         else:
             messages.success(request, f"Đã xác nhận thanh toán hóa đơn {payment.bill_number}.")
     return redirect("dossiers:detail", uuid=payment.dossier.uuid)
+
+
+@login_required
+@require_POST
+def desk_bill(request, uuid):
+    """The desk makes a VietQR bill for a dossier, for the applicant to scan at the counter."""
+    dossier = dossier_get_for_user(request.user, uuid, change=True) if request.user.is_official else None
+    if dossier is None:
+        raise Http404
+    try:
+        payment = actions.payment_create(
+            actor=request.user, dossier=dossier, method=Method.VIETQR, purpose=selectors.payment_purpose_for(dossier)
+        )
+    except PaymentError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Hóa đơn {payment.bill_number}: người nộp quét mã VietQR để chuyển khoản.")
+    return redirect("dossiers:detail", uuid=dossier.uuid)
 
 
 # --- the gateway's callback ---------------------------------------------------------------------

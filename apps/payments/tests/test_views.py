@@ -265,3 +265,25 @@ def test_the_list_tags_render_paid_or_unpaid_per_row(world, lodge):
     )
 
     assert template.render(Context({"rows": [paid, unpaid]})) == "[Đã thanh toán][Chưa thanh toán]"
+
+
+def test_the_desk_makes_a_vietqr_bill_the_applicant_scans_at_the_counter(client, world, lodge):
+    dossier = lodge()
+    client.force_login(world.desk)
+    before = client.get(f"/lam-viec/ho-so/{dossier.uuid}/")
+
+    response = client.post(f"/thanh-toan/lap-hoa-don/{dossier.uuid}/", follow=True)
+
+    payment = Payment.objects.get()
+    assert "Lập hóa đơn VietQR 100.000 đ" in before.text
+    assert payment.method == Method.VIETQR and payment.amount == 100_000
+    assert f"Hóa đơn {payment.bill_number}" in response.text
+    assert 'src="data:image/svg+xml' in response.text
+
+
+def test_an_official_of_another_agency_cannot_make_a_bill(client, world, lodge):
+    client.force_login(world.outsider)
+
+    response = client.post(f"/thanh-toan/lap-hoa-don/{lodge().uuid}/")
+
+    assert response.status_code == 404 and not Payment.objects.exists()
