@@ -22,6 +22,7 @@ urlpatterns = [
     path("tra-cuu/", include("apps.dossiers.urls_public")),
     path("dich-vu-cong/", include("apps.portal.urls")),
     path("thanh-toan/", include("apps.payments.urls")),
+    path("", include("apps.feedback.urls")),  # gop-y/ (public) and lam-viec/phan-anh/ (officials)
     path("api/v1/", api.urls),
     path("i18n/setlang/", two_factor_exempt(set_language), name="set_language"),
     path("quan-tri/", admin.site.urls),

@@ -66,3 +66,15 @@ ROLE_PERMISSIONS[Role.CLERK] = ROLE_PERMISSIONS[Role.CLERK] | {"exchange.view_ex
 ROLE_PERMISSIONS.update(
     {role: ROLE_PERMISSIONS[role] | {"exchange.view_exchange"} for role in (Role.AGENCY_LEADER, Role.HEAD_OF_UNIT)}
 )
+
+# Citizens' ratings and feedback (PAKN): one-stop officers, handlers, heads and leaders read and answer
+# the feedback of their agency; heads and leaders also assign it and publish the answers.
+ROLE_PERMISSIONS.update(
+    {
+        role: ROLE_PERMISSIONS[role] | {"feedback.view_feedback"}
+        for role in (Role.DESK_OFFICER, Role.HANDLER, Role.HEAD_OF_UNIT, Role.AGENCY_LEADER)
+    }
+)
+ROLE_PERMISSIONS.update(
+    {role: ROLE_PERMISSIONS[role] | {"feedback.publish_feedback"} for role in (Role.HEAD_OF_UNIT, Role.AGENCY_LEADER)}
+)

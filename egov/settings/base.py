@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "apps.dossiers",
     "apps.portal",
     "apps.payments",
+    "apps.feedback",
     "apps.signing",
     "apps.exchange",
 ]
