@@ -29,6 +29,7 @@ from .edxml import (
 )
 from .errors import ExchangeError, ExchangeErrorCode
 from .models import IncomingPackage, Kind, OutgoingPackage, PackageStatus, QuarantinedPackage
+from .xmldsig import envelope_sign, envelope_verify
 
 MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(minutes=1)
@@ -83,6 +84,17 @@ def _schedule_outbox() -> None:
 
 
 # --- sending ------------------------------------------------------------------------------------
+def _envelope_seal(content: bytes) -> bytes:
+    """The envelope signed (XMLDSig) with the platform's seal, or as it is while signing is switched off."""
+    from apps.signing import keys
+    from apps.signing.conf import signing_settings
+
+    if not signing_settings().enabled:
+        return content
+    with keys.seal_signer().session() as signer:
+        return envelope_sign(content, signer)
+
+
 @transaction.atomic
 def package_send(*, actor, agency: Agency, package: Package) -> list[OutgoingPackage]:
     """Queue ``package`` from ``agency`` for each recipient; sending the same DocumentId again queues nothing."""
@@ -102,7 +114,7 @@ def package_send(*, actor, agency: Agency, package: Package) -> list[OutgoingPac
             )
     if not package.traces:
         package = replace(package, traces=(Trace(organ_id=agency.identifier, timestamp=now),))
-    content = package_build(package)
+    content = _envelope_seal(package_build(package))
     digest = sha256(content)
     queued = []
     for recipient in package.recipients:
@@ -249,6 +261,9 @@ def package_receive(*, content: bytes, transport: str, recipient: str | None = N
 
 def _document_receive(content: bytes, *, transport: str, recipient: str | None) -> ReceiveResult:
     package = package_parse(content)
+    signature = envelope_verify(content)
+    if signature.present and not signature.intact:
+        raise ExchangeError(ExchangeErrorCode.SIGNATURE_INVALID, f"Chữ ký số XML không hợp lệ: {signature.message}")
     wanted = [r.organ_id for r in package.recipients]
     if recipient is not None:
         if recipient not in wanted:
@@ -291,6 +306,8 @@ def _document_receive(content: bytes, *, transport: str, recipient: str | None) 
                     sha256=digest,
                     transport=transport,
                     received_at=now,
+                    envelope_signature=("valid" if signature.trusted else "untrusted") if signature.present else "none",
+                    envelope_signer=signature.signer[:500],
                 )
         except IntegrityError:
             continue  # the same package arriving at the same moment through another worker

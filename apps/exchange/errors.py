@@ -21,6 +21,7 @@ class ExchangeErrorCode(StrEnum):
     SENDER_WITHOUT_IDENTIFIER = "sender_without_identifier"
     STATUS_NOT_ALLOWED = "status_not_allowed"
     TRANSPORT_FAILED = "transport_failed"
+    SIGNATURE_INVALID = "signature_invalid"
 
 
 class ExchangeError(DomainError):

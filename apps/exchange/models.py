@@ -114,6 +114,17 @@ class IncomingPackage(BaseModel):
     transport = models.CharField(_("transport"), max_length=20, blank=True)
     status_code = models.PositiveSmallIntegerField(_("status"), default=StatusCode.ARRIVED)
     received_at = models.DateTimeField(_("received at"))
+    envelope_signature = models.CharField(
+        _("XML signature of the sender"),
+        max_length=10,
+        choices=[
+            ("none", _("Not signed")),
+            ("valid", _("Valid and trusted")),
+            ("untrusted", _("Intact, certificate not trusted")),
+        ],
+        default="none",
+    )
+    envelope_signer = models.CharField(_("signed by"), max_length=500, blank=True)
     receipt = models.ForeignKey(
         SignedFile, verbose_name=_("receipt"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -10,6 +10,14 @@ from apps.exchange.edxml import Attachment, Organ, Package, Priority, SteeringTy
 from apps.organizations.models import Agency, Level
 from apps.signing.tests.conftest import pki, signing_settings  # noqa: F401 - fixtures used by the receipt tests
 
+
+@pytest.fixture(autouse=True)
+def _signing_off_unless_asked(settings):
+    """Envelopes are sealed only in tests that ask for the test PKI (``signing_settings`` turns it on);
+    the others must not make the embedded demo seal under var/."""
+    settings.SIGNING_ENABLED = False
+
+
 PROVINCE_ID = "000.00.01.H27"  # Văn phòng UBND tỉnh Hà Tĩnh
 COMMUNE_ID = "000.00.31.H27"
 OTHER_ID = "000.00.32.H27"

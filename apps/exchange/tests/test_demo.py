@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo_agencies(settings, tmp_path):
+    settings.SIGNING_ENABLED = True
     settings.SIGNING_DATA_DIR = tmp_path / "signing"  # the embedded demo CA, seal and TSA, made here
     for step in demo_steps():
         if step.order < 30:
@@ -33,6 +34,7 @@ def test_demo_exchange_sends_answers_and_quarantines_through_the_actions(
     assert by_subject["Báo cáo tình hình giải quyết thủ tục hành chính quý IV"].last_status_code == StatusCode.ARRIVED
     assert by_subject["Công văn gửi nhầm nơi nhận"].last_status_code == StatusCode.REFUSED
     assert QuarantinedPackage.objects.count() == 1
+    assert set(IncomingPackage.objects.values_list("envelope_signature", flat=True)) == {"valid"}  # sealed envelopes
     # the demo clerk (vanthu, Sở Khoa học và Công nghệ) finds one sent and one received in the log
     assert sent.filter(agency__name="Sở Khoa học và Công nghệ").count() == 1
     assert IncomingPackage.objects.filter(agency__name="Sở Khoa học và Công nghệ").count() == 1
