@@ -139,10 +139,13 @@ def _state(fee_total: int, states: set[str]) -> str:
 
 def payment_states(dossiers) -> dict[int, str]:
     """Paid/unpaid of the fees of many dossiers ({dossier id: PaymentState}) in two queries,
-    whatever their number: for inbox lists. ``dossiers`` are Dossier objects (with ``version_id``)."""
+    whatever their number: for inbox lists. ``dossiers`` are Dossier objects, or their ids (one
+    query more, for their procedure versions)."""
     dossiers = list(dossiers)
     if not dossiers:
         return {}
+    if not isinstance(dossiers[0], Dossier):
+        dossiers = list(Dossier.objects.filter(pk__in=dossiers).only("pk", "version_id"))
     fee_totals = dict(
         FeeItem.objects.filter(version_id__in={d.version_id for d in dossiers})
         .values_list("version_id")

@@ -215,6 +215,9 @@ def test_paid_or_unpaid_of_many_dossiers_costs_the_same_queries_as_of_few(world,
         PaymentState.UNPAID,
     ]
     assert states[few[1].pk] == PaymentState.FREE
+    with django_assert_num_queries(3):
+        by_id = payment_states([d.pk for d in many + few])
+    assert by_id == states
 
 
 def test_a_decided_sandbox_transaction_cannot_be_decided_again(client, world, lodge):
