@@ -4,7 +4,7 @@ import json
 import uuid as uuid_module
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from apps.core.logs import request_id_var
@@ -81,6 +81,36 @@ def audit_record(
     ``target_type``/``target_uuid``/``target_label``. ``before``/``after`` are dicts of field values;
     only the changed fields are kept. ``agency`` overrides the actor's own agency.
     """
+    event = audit_event_build(
+        actor=actor,
+        action=action,
+        target=target,
+        target_type=target_type,
+        target_uuid=target_uuid,
+        target_label=target_label,
+        before=before,
+        after=after,
+        changes=changes,
+        agency=agency,
+    )
+    return audit_append([event])[0]
+
+
+def audit_event_build(
+    *,
+    actor,
+    action: str,
+    target=None,
+    target_type: str = "",
+    target_uuid=None,
+    target_label: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
+    agency=None,
+) -> AuditEvent:
+    """An event as ``audit_record`` would write it, not yet in the chain: for an action that records
+    several events and appends them together with ``audit_append``. Values are taken now."""
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_uuid = target_uuid or getattr(target, "uuid", None)
@@ -92,36 +122,45 @@ def audit_record(
     else:
         agency_uuid, agency_name = _agency_of(actor)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    # No savepoint of its own: the event belongs to the caller's transaction and fails with it.
+    return AuditEvent(
+        actor_uuid=actor.uuid if authenticated else None,
+        actor_username=actor.get_username()[:150] if authenticated else "",
+        actor_name=(actor.get_full_name() or "")[:200] if authenticated else "",
+        agency_uuid=agency_uuid,
+        agency_name=agency_name,
+        action=action,
+        target_type=target_type,
+        target_uuid=target_uuid,
+        target_label=str(target_label)[:300],
+        changes=_snapshot(changes),
+        ip=client_ip_var.get(),
+        request_id=request_id_var.get() if request_id_var.get() != "-" else "",
+    )
+
+
+def audit_append(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Chain ``events`` (from ``audit_event_build``) in their order, in the caller's transaction:
+    one lock of the chain head, one INSERT, one update of the head."""
+    # No savepoint of its own: the events belong to the caller's transaction and fail with it.
     with transaction.atomic(savepoint=False):
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first() or _chain_head_create()
         occurred_at = timezone.now()
         if head.occurred_at is not None and head.occurred_at > occurred_at:
             occurred_at = head.occurred_at  # this server's clock is behind the last writer's
-        event = AuditEvent(
-            seq=head.seq + 1,
-            occurred_at=occurred_at,
-            actor_uuid=actor.uuid if authenticated else None,
-            actor_username=actor.get_username()[:150] if authenticated else "",
-            actor_name=(actor.get_full_name() or "")[:200] if authenticated else "",
-            agency_uuid=agency_uuid,
-            agency_name=agency_name,
-            action=action,
-            target_type=target_type,
-            target_uuid=target_uuid,
-            target_label=str(target_label)[:300],
-            changes=_snapshot(changes),
-            ip=client_ip_var.get(),
-            request_id=request_id_var.get() if request_id_var.get() != "-" else "",
-            prev_hash=head.hash,
-        )
-        event.hash = chain_hash(event.prev_hash, event.hashed_fields())
-        event.actor_search = actor_search_key(event.actor_username, event.actor_name)
-        event.target_search = target_search_key(event.target_label)
-        event.save(force_insert=True)
-        head.seq, head.hash, head.occurred_at = event.seq, event.hash, event.occurred_at
+        seq, previous = head.seq, head.hash
+        for event in events:
+            seq += 1
+            event.seq, event.occurred_at, event.prev_hash = seq, occurred_at, previous
+            event.hash = previous = chain_hash(event.prev_hash, event.hashed_fields())
+            event.actor_search = actor_search_key(event.actor_username, event.actor_name)
+            event.target_search = target_search_key(event.target_label)
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:  # the model's own manager refuses bulk writes, which would go around the chain
+            models.QuerySet(AuditEvent).bulk_create(events)
+        head.seq, head.hash, head.occurred_at = seq, previous, occurred_at
         head.save(update_fields=["seq", "hash", "occurred_at"])
-    return event
+    return events
 
 
 def audit_security_event(*, request, action: str, username: str = "", details: dict | None = None) -> AuditEvent:

@@ -62,7 +62,9 @@ class AuditEventQuerySet(models.QuerySet):
         raise AuditAppendOnlyError(APPEND_ONLY_UPDATE)
 
     def bulk_create(self, objs, *args, **kwargs):
-        raise AuditAppendOnlyError("Nhật ký kiểm toán chỉ được ghi thêm qua audit_record(), từng sự kiện một.")
+        raise AuditAppendOnlyError(
+            "Nhật ký kiểm toán chỉ được ghi thêm qua audit_record() hoặc audit_append(), nối vào chuỗi."
+        )
 
 
 class AuditEvent(models.Model):

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from apps.accounts.roles import Role
 from apps.accounts.selectors import home_agency
-from apps.audit.actions import audit_record
+from apps.audit.actions import audit_append, audit_event_build, audit_record
 from apps.core.folding import fold_text
 from apps.core.working_days import VN_TZ, get_calendar
 from apps.organizations.models import Agency
@@ -124,9 +124,13 @@ def _actor_name(actor) -> str:
     return (actor.get_full_name() or actor.get_username()) if actor is not None else "Hệ thống"
 
 
-def _record(dossier: Dossier, *, actor, change: _Change, from_status, due_before, agency=None) -> DossierEvent:
+def _record(
+    dossier: Dossier, *, actor, change: _Change, from_status, due_before, agency=None, defer: list | None = None
+) -> DossierEvent:
+    """The trail event and the audit event of a change, written now or, with ``defer``, kept in
+    that list (with the values of now) for ``_flush`` to write with the others of the action."""
     now = _now()
-    event = DossierEvent.objects.create(
+    event = DossierEvent(
         dossier=dossier,
         at=now,
         transition=change.transition,
@@ -142,7 +146,7 @@ def _record(dossier: Dossier, *, actor, change: _Change, from_status, due_before
         due_after=dossier.due_at,
         public=change.public,
     )
-    audit_record(
+    audit = audit_event_build(
         actor=actor,
         action=f"dossiers.{change.transition}",
         target=dossier,
@@ -151,7 +155,17 @@ def _record(dossier: Dossier, *, actor, change: _Change, from_status, due_before
         after={"status": dossier.status, "due_at": dossier.due_at, **change.extra},
         agency=agency,
     )
+    if defer is not None:
+        defer.append((event, audit))
+        return event
+    event.save(force_insert=True)
+    audit_append([audit])
     return event
+
+
+def _flush(trail: list) -> None:
+    DossierEvent.objects.bulk_create([event for event, _ in trail])
+    audit_append([audit for _, audit in trail])
 
 
 def _save(dossier: Dossier, *fields: str) -> None:
@@ -292,19 +306,64 @@ def _register(
         if existing is not None:
             return existing, False
     at = at or _now()
+    version = _offered_version(procedure, receiving_agency, at)
+    _check_applicant(applicant)
+    dossier = _dossier_new(
+        actor=actor,
+        procedure=procedure,
+        version=version,
+        receiving_agency=receiving_agency,
+        applicant=applicant,
+        channel=channel,
+        subject=subject,
+        form_data=form_data,
+        idempotency_key=idempotency_key,
+        at=at,
+    )
+    dossier.save(force_insert=True)
+    _store_documents(dossier, documents, kind=DossierDocument.Kind.SUBMITTED, actor=actor)
+    _record(
+        dossier,
+        actor=actor,
+        change=_Change(Transition.SUBMIT_ONLINE, note=CHANNEL_NOTES[channel]),
+        from_status=0,
+        due_before=None,
+        agency=receiving_agency,
+    )
+    if channel == Channel.ONLINE:
+        notifications.dossier_notify(dossier, "registered")
+    return dossier, True
+
+
+def _offered_version(procedure: Procedure, receiving_agency: Agency, at: datetime):
     version = procedure_version_in_force(procedure, at)
     if version is None or not procedure_offered_by(procedure, version, receiving_agency):
         raise DossierError(
             DossierErrorCode.PROCEDURE_NOT_OFFERED, f"{receiving_agency} không tiếp nhận thủ tục “{procedure.name}”."
         )
-    _check_applicant(applicant)
-    from_status, status = 0, transition_target(Transition.SUBMIT_ONLINE, 0)
-    dossier = Dossier.objects.create(
+    return version
+
+
+def _dossier_new(
+    *,
+    actor,
+    procedure: Procedure,
+    version,
+    receiving_agency: Agency,
+    applicant: ApplicantInput,
+    channel: int,
+    subject: str,
+    form_data: dict | None,
+    idempotency_key: str | None,
+    at: datetime,
+) -> Dossier:
+    """A registered dossier (status 1), not saved yet."""
+    return Dossier(
         procedure=procedure,
         version=version,
         receiving_agency=receiving_agency,
         channel=channel,
-        status=status,
+        status=transition_target(Transition.SUBMIT_ONLINE, 0),
         applicant=actor if channel == Channel.ONLINE and actor is not None else None,
         applicant_type=applicant.applicant_type,
         applicant_name=" ".join(applicant.name.split()),
@@ -320,18 +379,6 @@ def _register(
         deadline_unit=version.deadline_unit,
         search_text=fold_text(applicant.name)[:600],
     )
-    _store_documents(dossier, documents, kind=DossierDocument.Kind.SUBMITTED, actor=actor)
-    _record(
-        dossier,
-        actor=actor,
-        change=_Change(Transition.SUBMIT_ONLINE, note=CHANNEL_NOTES[channel]),
-        from_status=from_status,
-        due_before=None,
-        agency=receiving_agency,
-    )
-    if channel == Channel.ONLINE:
-        notifications.dossier_notify(dossier, "registered")
-    return dossier, True
 
 
 # --- receipt (status 2, Form 01) ------------------------------------------------------------------
@@ -425,7 +472,7 @@ def dossier_receive(
         raise DossierError(DossierErrorCode.TRANSITION_REFUSED, "Hồ sơ này đã được tiếp nhận.")
     given = set(dossier.documents.filter(requirement__isnull=False).values_list("requirement_id", flat=True))
     _check_complete(dossier.version, given)
-    return _receive(dossier, actor=actor, at=at, fresh=False)
+    return _receive(dossier, actor=actor, at=at)
 
 
 @transaction.atomic
@@ -445,22 +492,50 @@ def dossier_intake(
     partner system sends one): ``dossier_register`` then ``dossier_receive``, the same rows, trail
     and audit events, without reading back the dossier this transaction has just made."""
     documents = documents or []
-    dossier, created = _register(
+    if idempotency_key:
+        existing = Dossier.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:  # a repeated request: the dossier of the first one, received once
+            if existing.received_at is not None:
+                return existing
+            return dossier_receive(actor=actor, dossier=existing, at=at)
+    at = at or _now()
+    version = _offered_version(procedure, receiving_agency, at)
+    _check_applicant(applicant)
+    _require_role(actor, receiving_agency, RECEIVING_ROLES)
+    _check_complete(version, {d.requirement_id for d in documents if d.requirement_id})
+    dossier = _dossier_new(
         actor=actor,
         procedure=procedure,
+        version=version,
         receiving_agency=receiving_agency,
         applicant=applicant,
         channel=channel,
         subject=subject,
-        documents=documents,
+        form_data=None,
         idempotency_key=idempotency_key,
         at=at,
     )
-    if not created:  # a repeated request: the dossier of the first one, received once
-        return dossier if dossier.received_at is not None else dossier_receive(actor=actor, dossier=dossier, at=at)
-    _require_role(actor, receiving_agency, RECEIVING_ROLES)
-    _check_complete(dossier.version, {d.requirement_id for d in documents if d.requirement_id})
-    return _receive(dossier, actor=actor, at=at, fresh=True)
+    trail: list = []
+    _record(
+        dossier,
+        actor=actor,
+        change=_Change(Transition.SUBMIT_ONLINE, note=CHANNEL_NOTES[channel]),
+        from_status=0,
+        due_before=None,
+        agency=receiving_agency,
+        defer=trail,
+    )
+    # The dossier is written once, already received: code, register number and clock first.
+    calendar = get_calendar()
+    from_status = _receipt_fill(dossier, actor=actor, at=at, calendar=calendar)
+    dossier.save(force_insert=True)
+    _store_documents(dossier, documents, kind=DossierDocument.Kind.SUBMITTED, actor=actor)
+    _receipt_route(dossier, actor=actor, at=at, calendar=calendar, from_status=from_status, defer=trail)
+    _flush(trail)
+    if channel == Channel.ONLINE:
+        notifications.dossier_notify(dossier, "registered")
+    notifications.dossier_notify(dossier, "received")
+    return dossier
 
 
 def _check_complete(version, given: set[int]) -> None:
@@ -472,11 +547,33 @@ def _check_complete(version, given: set[int]) -> None:
         )
 
 
-def _receive(dossier: Dossier, *, actor, at: datetime | None, fresh: bool) -> Dossier:
-    """The receipt itself, on a dossier locked by the caller (``fresh``: made in this transaction)."""
-    from_status, dossier.status = _move(dossier, Transition.RECEIVE)
+def _receive(dossier: Dossier, *, actor, at: datetime | None) -> Dossier:
+    """The receipt itself, on a dossier the caller has locked."""
     at = at or _now()
     calendar = get_calendar()
+    from_status = _receipt_fill(dossier, actor=actor, at=at, calendar=calendar)
+    dossier.waits.filter(resolved_at__isnull=True).update(resolved_at=at)
+    _save(
+        dossier,
+        "status",
+        "code",
+        "register_year",
+        "register_number",
+        "received_at",
+        "received_by",
+        "clock_started_at",
+        "due_at",
+        "original_due_at",
+        "search_text",
+    )
+    _receipt_route(dossier, actor=actor, at=at, calendar=calendar, from_status=from_status)
+    notifications.dossier_notify(dossier, "received")
+    return dossier
+
+
+def _receipt_fill(dossier: Dossier, *, actor, at: datetime, calendar) -> int:
+    """Status 2, code, register number and legal clock on the instance; the status it left."""
+    from_status, dossier.status = _move(dossier, Transition.RECEIVE)
     if not dossier.version.in_use:  # never cleared once set: no lock needed after the first receipt
         procedure_version_mark_in_use(actor=actor, version=dossier.version)
     dossier.code = dossier_code_draw(dossier.receiving_agency, at)
@@ -491,21 +588,11 @@ def _receive(dossier: Dossier, *, actor, at: datetime | None, fresh: bool) -> Do
     )
     dossier.original_due_at = dossier.due_at
     dossier.search_text = fold_text(f"{dossier.code} {dossier.applicant_name}")[:600]
-    if not fresh:  # a dossier made in this transaction has not waited on anyone yet
-        dossier.waits.filter(resolved_at__isnull=True).update(resolved_at=at)
-    _save(
-        dossier,
-        "status",
-        "code",
-        "register_year",
-        "register_number",
-        "received_at",
-        "received_by",
-        "clock_started_at",
-        "due_at",
-        "original_due_at",
-        "search_text",
-    )
+    return from_status
+
+
+def _receipt_route(dossier: Dossier, *, actor, at: datetime, calendar, from_status: int, defer=None) -> None:
+    """The steps of a dossier just received, and the receipt in its trail."""
     intake, to_step = _instantiate_steps(dossier, at, calendar)
     _record(
         dossier,
@@ -520,9 +607,8 @@ def _receive(dossier: Dossier, *, actor, at: datetime | None, fresh: bool) -> Do
         from_status=from_status,
         due_before=None,
         agency=dossier.receiving_agency,
+        defer=defer,
     )
-    notifications.dossier_notify(dossier, "received")
-    return dossier
 
 
 @transaction.atomic

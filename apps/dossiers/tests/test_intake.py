@@ -8,6 +8,7 @@ from freezegun import freeze_time
 
 from apps.accounts.models import AccessGrant
 from apps.audit.models import AuditEvent
+from apps.audit.verification import audit_chain_verify
 from apps.core.errors import DomainError
 from apps.dossiers import actions
 from apps.dossiers.actions import ApplicantInput
@@ -53,7 +54,15 @@ def footprint(dossier: Dossier) -> dict:
             .order_by("pk")
             .values_list("transition", "from_status", "to_status", "from_step__order", "to_step__order")
         ),
-        "audit": list(AuditEvent.objects.filter(target_uuid=dossier.uuid).order_by("seq").values_list("action")),
+        "audit": [
+            (
+                e.action,
+                sorted(e.changes),
+                e.target_label.replace(dossier.code or "", "CODE"),
+                e.compute_hash() == e.hash,
+            )
+            for e in AuditEvent.objects.filter(target_uuid=dossier.uuid).order_by("seq")
+        ],
         "grants": list(AccessGrant.objects.filter(target_uuid=dossier.uuid).values_list("grantee_id", "can_change")),
     }
 
@@ -67,6 +76,7 @@ def test_intake_writes_what_register_then_receive_write(world, register):
     assert [two_steps.code[-4:], one_step.code[-4:]] == ["0001", "0002"]
     assert one_step.register_number == two_steps.register_number + 1
     assert footprint(one_step) == footprint(two_steps)
+    assert audit_chain_verify().ok  # both events chained after the others, in order
 
 
 @freeze_time("2026-11-16 09:00:00+07:00")
