@@ -342,6 +342,24 @@ def document_sign_refusal_record(*, actor, pending: PendingSignature, error: Sig
     )
 
 
+@transaction.atomic
+def pending_signatures_purge(*, now=None) -> int:
+    """Delete signing sessions that expired unfinished (their prepared PDFs can never be completed)."""
+    now = now or timezone.now()
+    stale = PendingSignature.objects.filter(completed_at__isnull=True, expires_at__lt=now)
+    count = stale.count()
+    if count:
+        stale.delete()
+        audit_record(
+            actor=None,
+            action="signing.pending_purge",
+            target_type="signing.pendingsignature",
+            target_label="Phiên ký quá hạn",
+            after={"deleted": count},
+        )
+    return count
+
+
 def _check_signed(pdf: bytes, field_name: str, *, expected_fingerprint: str | None = None) -> None:
     """Refuse to store a signed PDF whose new signature is not intact and valid (or not the expected key).
 

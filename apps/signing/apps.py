@@ -40,5 +40,6 @@ class SigningConfig(AppConfig):
             ("signing.seal", _("Document sealed by the organisation")),
             ("signing.signed_file_store", _("Signed file stored")),
             ("signing.sign_refused", _("Token signature refused")),
+            ("signing.pending_purge", _("Expired signing sessions deleted")),
         ):
             register_action(code, label)

@@ -1,6 +1,10 @@
 """Background tasks of the signing app."""
 
+from datetime import timedelta
+
 from django.tasks import task
+
+from apps.core.schedule import every
 
 
 @task
@@ -13,3 +17,12 @@ def signed_file_derive(signed_file_uuid: str) -> dict:
     if signed_file is None:
         return {"made": []}
     return {"made": derivatives_make(signed_file)}
+
+
+@every(timedelta(hours=1))
+@task
+def pending_signatures_expire() -> dict:
+    """Drop signing sessions that expired unfinished (safe to run twice)."""
+    from .actions import pending_signatures_purge
+
+    return {"deleted": pending_signatures_purge()}

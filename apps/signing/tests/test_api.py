@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from unittest import mock
 
 import pytest
@@ -360,3 +361,63 @@ def test_openapi_documents_the_signing_endpoints(client):
         f"{API}/sessions/{{session_id}}/complete",
         f"{API}/signed-files/{{file_id}}/pdf",
     }
+
+
+def test_expired_unfinished_sessions_are_purged(client, bearer, certificate, decision, pki):
+    from apps.signing.tasks import pending_signatures_expire
+
+    done = _prepare(client, bearer, decision, certificate).json()
+    _complete(client, bearer, done["id"], token_sign(pki.leader, base64.b64decode(done["to_sign_digest"])))
+    stale = _prepare(client, bearer, decision, certificate).json()
+    fresh = _prepare(client, bearer, decision, certificate).json()
+    PendingSignature.objects.filter(uuid__in=[done["id"], stale["id"]]).update(
+        expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+
+    assert pending_signatures_expire.call() == {"deleted": 1}
+
+    assert set(PendingSignature.objects.values_list("uuid", flat=True).order_by()) == {
+        uuid.UUID(done["id"]),
+        uuid.UUID(fresh["id"]),
+    }
+    assert AuditEvent.objects.get(action="signing.pending_purge").changes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_completions_racing_store_one_signed_file(certificate, leader, decision, pki):
+    """The same signature posted twice at once (a double click, a retry): one signed file, one refusal."""
+    import threading
+
+    from django.db import connection, connections
+
+    from apps.signing.errors import SigningError
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks and concurrent transactions need PostgreSQL")
+    from apps.signing import placement
+
+    box = placement.signature_box_between(decision, above=POSITION, below=SIGNER_NAME)
+    pending = actions.document_sign_prepare(
+        actor=leader, pdf=decision, name="x.pdf", certificate=certificate, signature_box=box, level="B-B"
+    )
+    signature = token_sign(pki.leader, pending.to_sign_digest)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def complete():
+        try:
+            barrier.wait(timeout=10)
+            actions.document_sign_complete(actor=leader, pending=pending, signature=signature)
+            outcomes.append("stored")
+        except SigningError as error:
+            outcomes.append(error.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=complete) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["pending_done", "stored"]
+    assert SignedFile.objects.count() == 1
