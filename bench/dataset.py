@@ -103,7 +103,7 @@ def audit_events(sizes: Sizes) -> None:
     audit_events_fill(total=sizes.audit_events)
 
 
-DOSSIER_SCENARIOS = ("dossier.lookup", "dossier.inbox", "dossier.statistics")
+DOSSIER_SCENARIOS = ("dossier.lookup", "dossier.inbox", "dossier.statistics", "portal.catalogue")
 
 
 @dataset_step(order=30, label="hồ sơ một cửa (--dossiers, theo lô)", needed_by=DOSSIER_SCENARIOS)

@@ -30,9 +30,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, ExpressionWrapper, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models import IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Collate, Concat, Length
+from django.db.models.functions import Collate
 
 from apps.core.folding import fold_text
 
@@ -257,34 +257,43 @@ def binary_order(field: str) -> Collate:
     return Collate(field, _backend().binary_collation)
 
 
+_RANK_SQL = (
+    "(SELECT ({score}) * 100000 - LENGTH(s.name) FROM procedures_proceduresearchentry s "
+    'WHERE s.procedure_id = "procedures_procedure"."id")'
+)
+_PADDED = "(' ' || s.name || ' ')"
+
+
+def rank_sql(words: Sequence[str]) -> tuple[str, list]:
+    """The ranking of a match, as one SQL expression both databases compute alike, and its parameters.
+
+    Higher is better: 16 for the exact name, 8 when the name starts with the words typed (4 when
+    they stand in a row elsewhere), then for each word 2 when it is a whole word of the name and 1
+    when it starts one; shorter names first among equals (the length is subtracted).
+    """
+    phrase = " ".join(words)
+    parts = [
+        "CASE WHEN s.name = %s THEN 16 ELSE 0 END",
+        f"CASE WHEN {_PADDED} LIKE %s THEN 8 WHEN {_PADDED} LIKE %s THEN 4 ELSE 0 END",
+    ]
+    params: list = [phrase, f" {phrase}%", f"% {phrase}%"]
+    for word in words:
+        parts.append(f"CASE WHEN {_PADDED} LIKE %s THEN 2 WHEN {_PADDED} LIKE %s THEN 1 ELSE 0 END")
+        params += [f"% {word} %", f"% {word}%"]
+    return _RANK_SQL.format(score=" + ".join(parts)), params
+
+
 def search_filter(queryset: QuerySet, query: CatalogueQuery) -> QuerySet:
-    """``queryset`` (of procedures) narrowed to the matches of ``query``, best first.
+    """``queryset`` (of procedures, not aliased) narrowed to the matches of ``query``, best first.
 
     A query that cannot match (a word neither known nor close to a known one) gives no rows
-    without asking the index.
+    without asking the index. The words are ``[a-z0-9]`` only, so they hold no LIKE wildcard.
     """
     if not query.can_match:
         return queryset.none()
-    words = [t.used for t in query.terms]
-    phrase = " ".join(words)
-    padded = "search_padded"
-    score = Case(When(search_entry__name=phrase, then=Value(16)), default=Value(0)) + Case(
-        When(**{f"{padded}__startswith": f" {phrase}"}, then=Value(8)),
-        When(**{f"{padded}__contains": f" {phrase}"}, then=Value(4)),
-        default=Value(0),
-    )
-    for word in words:
-        score = score + Case(
-            When(**{f"{padded}__contains": f" {word} "}, then=Value(2)),
-            When(**{f"{padded}__contains": f" {word}"}, then=Value(1)),
-            default=Value(0),
-        )
+    sql, params = rank_sql([t.used for t in query.terms])
     return (
         queryset.filter(_backend().match(query.terms))
-        .annotate(**{padded: Concat(Value(" "), "search_entry__name", Value(" "), output_field=TextField())})
-        .annotate(
-            search_score=ExpressionWrapper(score, output_field=IntegerField()),
-            search_length=Length("search_entry__name"),
-        )
-        .order_by("-search_score", "search_length", binary_order("search_entry__name"), binary_order("code"))
+        .annotate(search_rank=RawSQL(sql, params, output_field=IntegerField()))  # noqa: S611 (parameters only)
+        .order_by("-search_rank", binary_order("search_entry__name"), binary_order("code"))
     )

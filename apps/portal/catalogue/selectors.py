@@ -7,7 +7,7 @@ public information (the 11 items are published by law), so no user scoping is ne
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.organizations.models import Agency, Level
@@ -24,8 +24,10 @@ def _in_force(day: date, prefix: str = "") -> Q:
 def public_procedures(on: date | None = None) -> QuerySet[Procedure]:
     """Active procedures with a version in force on ``on`` (today)."""
     day = on or timezone.localdate()
-    in_force = ProcedureVersion.objects.filter(_in_force(day)).values("procedure")
-    return Procedure.objects.filter(is_active=True, pk__in=in_force)
+    # Correlated EXISTS (an index lookup per procedure) rather than IN over every version: it lets
+    # SQLite drive a search from the full-text matches.
+    in_force = ProcedureVersion.objects.filter(_in_force(day), procedure=OuterRef("pk"))
+    return Procedure.objects.filter(Exists(in_force), is_active=True)
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def catalogue_results(
     life_event: LifeEvent | None = None,
     on: date | None = None,
 ) -> QuerySet[Procedure]:
-    """Public procedures matching the query (best first) and the filters, with today's deadline."""
+    """Public procedures matching the query (best first) and the filters (``with_deadlines`` for a page)."""
     day = on or timezone.localdate()
     qs = public_procedures(day).select_related("sector", "competent_agency")
     if sector is not None:
@@ -102,14 +104,28 @@ def catalogue_results(
         qs = qs.filter(life_events=life_event)
     if query.problem:
         return qs.none()
-    current = ProcedureVersion.objects.filter(_in_force(day), procedure=OuterRef("pk")).order_by("-valid_from")
-    qs = qs.annotate(
-        current_deadline_value=Subquery(current.values("deadline_value")[:1]),
-        current_deadline_unit=Subquery(current.values("deadline_unit")[:1]),
-    )
     if query.is_empty:
         return qs.order_by(binary_order("name_folded"), binary_order("code"))
     return search_filter(qs, query)
+
+
+def with_deadlines(procedures: list[Procedure], on: date | None = None) -> list[Procedure]:
+    """Give each procedure of a page the deadline of its version in force (one query).
+
+    Done for the page only, after sorting and slicing, so the cost does not grow with the matches.
+    """
+    day = on or timezone.localdate()
+    versions = (
+        ProcedureVersion.objects.filter(_in_force(day), procedure__in=[p.pk for p in procedures])
+        .order_by("procedure", "-valid_from")
+        .values_list("procedure", "deadline_value", "deadline_unit")
+    )
+    current: dict[int, tuple] = {}
+    for procedure_id, value, unit in versions:
+        current.setdefault(procedure_id, (value, unit))
+    for procedure in procedures:
+        procedure.current_deadline_value, procedure.current_deadline_unit = current.get(procedure.pk, (None, None))
+    return procedures
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from apps.procedures.models import Procedure
 from apps.procedures.search import catalogue_query
 
 from .forms import CatalogueSearchForm
-from .selectors import catalogue_home, catalogue_results, filter_choices, public_procedure_page
+from .selectors import catalogue_home, catalogue_results, filter_choices, public_procedure_page, with_deadlines
 
 PAGE_SIZE = 20
 
@@ -39,6 +39,7 @@ def catalogue_search_page(request):
     filters = form.filters()
     query = catalogue_query(text)
     page = Paginator(catalogue_results(query=query, **filters), PAGE_SIZE).get_page(request.GET.get("trang"))
+    page.object_list = with_deadlines(list(page.object_list))
     params = request.GET.copy()
     params.pop("trang", None)
     context = {
