@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import copy
 import hashlib
 from dataclasses import dataclass
 
@@ -59,11 +58,27 @@ def _header(root):
 
 def _document_digest(root, signature=None) -> bytes:
     """SHA-256 of the envelope without its signature (enveloped-signature, then exclusive C14N)."""
-    if signature is not None:
-        root = copy.deepcopy(root)
-        (found,) = root.iter(_ds("Signature"))
-        found.getparent().remove(found)
-    return hashlib.sha256(_c14n(root)).digest()
+    if signature is None:
+        return hashlib.sha256(_c14n(root)).digest()
+    # Taken out and put back (cheaper than copying a large envelope). The enveloped-signature
+    # transform drops the element only: the text after it stays, so it is kept in place meanwhile.
+    parent, previous, tail = signature.getparent(), signature.getprevious(), signature.tail or ""
+    index = parent.index(signature)
+    before = previous.tail if previous is not None else parent.text
+    if previous is not None:
+        previous.tail = (before or "") + tail
+    else:
+        parent.text = (before or "") + tail
+    parent.remove(signature)
+    try:
+        return hashlib.sha256(_c14n(root)).digest()
+    finally:
+        if previous is not None:
+            previous.tail = before
+        else:
+            parent.text = before
+        parent.insert(index, signature)
+        signature.tail = tail or None
 
 
 def envelope_sign(data: bytes, signer) -> bytes:

@@ -184,3 +184,14 @@ def test_the_received_page_shows_the_envelope_signature(client, signing_settings
     page = client.get(reverse("exchange:detail", args=["den", IncomingPackage.objects.get().uuid])).content.decode()
 
     assert "Hợp lệ, tin cậy" in page
+
+
+def test_whitespace_around_the_signature_is_part_of_what_was_signed(seal):
+    """A sender that pretty-prints: the text after the Signature element stays in the signed content."""
+    pretty = etree.tostring(etree.fromstring(package_build(make_package())), pretty_print=True)
+
+    signed = envelope_sign(pretty, seal)
+    spaced = signed.replace(b"</ds:Signature>", b"</ds:Signature>\n  ", 1)
+
+    assert envelope_verify(signed).ok
+    assert not envelope_verify(spaced).intact  # text added after signing changes the content
