@@ -48,16 +48,12 @@ def receiving_agencies(procedure: Procedure, version: ProcedureVersion) -> list[
             "agency_id", flat=True
         )
     )
-    candidates = (
-        Agency.objects.valid_on(timezone.localdate())
-        .filter(
-            Q(pk=procedure.competent_agency_id)
-            | Q(level=procedure.level, category=procedure.competent_category)
-            | Q(level=procedure.level, category__in=RECEIVING_DESK_CATEGORIES)
-            | Q(pk__in=intake_ids)
-        )
-        .order_by("sort_order", "name")
-    )
+    narrowed = Q(level=procedure.level, category__in=RECEIVING_DESK_CATEGORIES) | Q(pk__in=intake_ids)
+    if procedure.competent_agency_id is not None:
+        narrowed |= Q(pk=procedure.competent_agency_id)
+    else:  # a commune procedure: every agency of its category and level
+        narrowed |= Q(level=procedure.level, category=procedure.competent_category)
+    candidates = Agency.objects.valid_on(timezone.localdate()).filter(narrowed).order_by("sort_order", "name")
     return [
         agency for agency in candidates if agency.pk in intake_ids or procedure_offered_by(procedure, version, agency)
     ]

@@ -347,3 +347,14 @@ def test_pages_have_no_inline_script_or_style(signed_in, portal, media):
         page = signed_in.get(url).content.decode()
         assert "<script" not in page.split("</header>")[-1]
         assert " style=" not in page
+
+
+def test_receiving_agencies_are_the_competent_one_and_the_service_centre(portal, django_assert_max_num_queries):
+    from apps.organizations.models import Agency
+    from apps.portal.submission.selectors import receiving_agencies
+
+    centre = AgencyFactory("Trung tâm Phục vụ hành chính công tỉnh", category=Agency.Category.PUBLIC_SERVICE_CENTRE)
+    AgencyFactory("Sở Tư pháp")  # another department: not competent
+    with django_assert_max_num_queries(3):
+        found = receiving_agencies(portal.procedure, portal.version)
+    assert {a.pk for a in found} == {portal.department.pk, centre.pk}
