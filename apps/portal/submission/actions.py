@@ -9,7 +9,9 @@ hidden fields were not tampered with, that the mandatory documents are uploaded 
 """
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
@@ -329,3 +331,40 @@ def dossier_supplement_send(
     before = set(locked.documents.values_list("pk", flat=True))
     dossier_supplement_received(actor=actor, dossier=locked, documents=documents, expected_status=locked.status)
     return list(locked.documents.exclude(pk__in=before).order_by("created_at", "pk"))
+
+
+DRAFT_KEEP_DAYS = 60
+
+
+def drafts_expire(*, now=None, keep_days: int | None = None) -> int:
+    """Abandon drafts untouched for ``keep_days`` (60 by default) and remove their files.
+
+    Each draft is locked and abandoned in its own transaction, with its audit event, so a citizen
+    saving at that moment either keeps the draft (it is no longer old) or finds it abandoned.
+    """
+    now = now or timezone.now()
+    keep_days = keep_days if keep_days is not None else getattr(settings, "PORTAL_DRAFT_KEEP_DAYS", DRAFT_KEEP_DAYS)
+    cutoff = now - timedelta(days=keep_days)
+    old = SubmissionDraft.objects.filter(state=SubmissionDraft.State.DRAFT, updated_at__lt=cutoff)
+    expired = 0
+    for pk in old.values_list("pk", flat=True).order_by("pk"):
+        with transaction.atomic():
+            draft = SubmissionDraft.objects.select_for_update().filter(pk=pk).first()
+            if draft is None or draft.state != SubmissionDraft.State.DRAFT or draft.updated_at >= cutoff:
+                continue
+            files = list(draft.files.all())
+            for stored in files:
+                stored.delete()
+            _delete_blobs_on_commit(files)
+            draft.state = SubmissionDraft.State.ABANDONED
+            draft.save(update_fields=["state", "updated_at"])
+            audit_record(
+                actor=None,
+                action="portal.draft_expire",
+                target=draft,
+                before={"state": SubmissionDraft.State.DRAFT, "files": len(files)},
+                after={"state": draft.state, "files": 0},
+                agency=draft.receiving_agency,
+            )
+            expired += 1
+    return expired

@@ -358,3 +358,30 @@ def test_receiving_agencies_are_the_competent_one_and_the_service_centre(portal,
     with django_assert_max_num_queries(3):
         found = receiving_agencies(portal.procedure, portal.version)
     assert {a.pk for a in found} == {portal.department.pk, centre.pk}
+
+
+def test_old_drafts_are_abandoned_and_their_files_removed(signed_in, portal, media):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.portal.submission.actions import drafts_expire
+    from apps.portal.tasks import portal_drafts_expire
+
+    old = start_draft(signed_in, portal)
+    fill(signed_in, portal, old, action="save")
+    fresh = start_draft(signed_in, portal)
+    SubmissionDraft.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=61))
+    assert len(stored_files(media)) == 2
+
+    with committed():
+        assert portal_drafts_expire.call() == {"expired": 1}
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (old.state, fresh.state) == (SubmissionDraft.State.ABANDONED, SubmissionDraft.State.DRAFT)
+    assert stored_files(media) == [] and not DraftFile.objects.exists()
+    assert AuditEvent.objects.filter(action="portal.draft_expire", target_uuid=old.uuid).count() == 1
+    assert signed_in.get(reverse("portal:draft-edit", args=[old.uuid])).status_code == 200
+    response = fill(signed_in, portal, old)
+    assert response.status_code == 400 and "đã được nộp hoặc đã hủy" in response.content.decode()
+    assert drafts_expire() == 0  # safe to run twice
