@@ -114,6 +114,9 @@ def draft_edit(request, uuid):
     draft = _draft_or_404(request, uuid)
     if draft.dossier_id:
         return redirect("portal:submit-done", uuid=draft.dossier.uuid)
+    if draft.state == draft.State.ABANDONED and request.method == "GET":
+        messages.error(request, "Bản nháp này đã bị hủy vì lâu không sửa; hãy bắt đầu hồ sơ mới.")
+        return redirect("portal:submit-start", code=draft.procedure.code)
     definitions = draft.version.eform_fields or []
     if request.method == "GET":
         applicant_form = ApplicantForm(initial=draft.applicant_data)

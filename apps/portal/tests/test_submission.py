@@ -381,7 +381,27 @@ def test_old_drafts_are_abandoned_and_their_files_removed(signed_in, portal, med
     assert (old.state, fresh.state) == (SubmissionDraft.State.ABANDONED, SubmissionDraft.State.DRAFT)
     assert stored_files(media) == [] and not DraftFile.objects.exists()
     assert AuditEvent.objects.filter(action="portal.draft_expire", target_uuid=old.uuid).count() == 1
-    assert signed_in.get(reverse("portal:draft-edit", args=[old.uuid])).status_code == 200
+    response = signed_in.get(reverse("portal:draft-edit", args=[old.uuid]))
+    assert response["Location"] == reverse("portal:submit-start", args=[portal.procedure.code])
     response = fill(signed_in, portal, old)
     assert response.status_code == 400 and "đã được nộp hoặc đã hủy" in response.content.decode()
     assert drafts_expire() == 0  # safe to run twice
+
+
+@pytest.mark.parametrize(
+    ("id_number", "accepted"),
+    [("0100107116", True), ("0100107117", False), ("042090001234", False)],
+    ids=["tax-code", "tax-code-check-digit", "citizen-id-for-an-organisation"],
+)
+def test_an_organisation_gives_a_tax_code(signed_in, portal, media, id_number, accepted):
+    draft = start_draft(signed_in, portal)
+    response = fill(signed_in, portal, draft, applicant_type="organization", name="Công ty TNHH Xây dựng Hồng Lĩnh",
+                    id_number=id_number)  # fmt: skip
+    if accepted:
+        assert response.status_code == 302
+        submit(signed_in, draft)
+        dossier = Dossier.objects.get()
+        assert (dossier.applicant_type, dossier.applicant_id_number) == ("organization", id_number)
+    else:
+        assert response.status_code == 400 and "Mã số thuế" in response.content.decode()
+        assert submit(signed_in, draft).status_code == 302 and not Dossier.objects.exists()
