@@ -64,7 +64,7 @@ def _eform_prefill(definitions: list[dict], actor) -> dict:
         elif kind == "text" and name in {"ho_ten", "ho_va_ten", "ten_nguoi_nop"}:
             values[name] = actor.get_full_name()
         elif kind == "date" and name in {"ngay_sinh"} and profile is not None and profile.birth_date:
-            values[name] = profile.birth_date.isoformat()
+            values[name] = profile.birth_date.strftime("%d/%m/%Y")  # as the applicant types it
     return values
 
 

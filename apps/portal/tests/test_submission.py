@@ -87,12 +87,13 @@ def test_a_new_draft_is_prefilled_from_the_profile(signed_in, portal, citizen):
     assert draft.applicant_data["phone"] == "0912345678"
     assert draft.form_data == {
         "ho_ten": "Đặng Quốc Khánh",
-        "ngay_sinh": "1990-03-04",
+        "ngay_sinh": "04/03/1990",
         "so_dinh_danh": "042090001234",
         "dien_thoai": "0912345678",
     }
     page = signed_in.get(reverse("portal:draft-edit", args=[draft.uuid])).content.decode()
     assert 'value="042090001234"' in page and 'value="Số 5 Trần Phú, Hà Tĩnh"' in page
+    assert 'value="04/03/1990"' in page
     assert AuditEvent.objects.filter(action="portal.draft_create", target_uuid=draft.uuid).exists()
 
 
