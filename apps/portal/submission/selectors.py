@@ -186,7 +186,8 @@ def applicant_dossier_page(dossier: Dossier, *, now: datetime | None = None) -> 
     text, overdue = _clock(dossier, now=now, calendar=get_calendar())
     documents = list(dossier.documents.select_related("requirement").order_by("created_at", "pk"))
     waits = [w for w in dossier.waits.order_by("-requested_at", "-pk") if w.resolved_at is None]
-    open_wait = waits[0] if dossier.status in {Status.SUPPLEMENT_REQUESTED, Status.FINANCIAL_OBLIGATION} else None
+    waiting = dossier.status in {Status.SUPPLEMENT_REQUESTED, Status.FINANCIAL_OBLIGATION}
+    open_wait = waits[0] if waits and waiting else None
     total = fee_total(dossier.version)
     return ApplicantDossierPage(
         dossier=dossier,
@@ -197,7 +198,7 @@ def applicant_dossier_page(dossier: Dossier, *, now: datetime | None = None) -> 
             for d in documents
             if d.kind == DossierDocument.Kind.RESULT and d.file and dossier.status == Status.RETURNED
         ],
-        open_wait=open_wait if waits else None,
+        open_wait=open_wait,
         missing=dossier_missing_requirements(dossier) if dossier.status == Status.SUPPLEMENT_REQUESTED else [],
         countdown=text,
         overdue=overdue,
