@@ -89,7 +89,9 @@ def _may_pay(actor, dossier: Dossier) -> bool:
 
 
 def _lock(payment: Payment) -> Payment:
-    return Payment.objects.select_for_update(of=("self",)).select_related("dossier").get(pk=payment.pk)
+    return (
+        Payment.objects.select_for_update(of=("self",)).select_related("dossier__receiving_agency").get(pk=payment.pk)
+    )
 
 
 def _check_move(payment: Payment, target: str) -> None:
@@ -406,7 +408,11 @@ def payment_callback_receive(*, body: bytes, remote_ip: str | None = None) -> Ca
     except CallbackInvalid as error:
         return refuse(error.message, signature_ok=False)
     base["reported_amount"] = report.amount
-    payment = Payment.objects.filter(bill_number=report.bill_number).select_related("dossier").first()
+    payment = (
+        Payment.objects.filter(bill_number=report.bill_number)
+        .only("pk", "uuid", "bill_number", "gateway", "gateway_reference")
+        .first()
+    )
     if payment is None:
         return refuse(f"Không có khoản thanh toán nào có số hóa đơn {report.bill_number[:30]!r}.", signature_ok=True)
     if payment.gateway != adapter.name or payment.gateway_reference != report.reference:
