@@ -406,3 +406,15 @@ def test_an_organisation_gives_a_tax_code(signed_in, portal, media, id_number, a
     else:
         assert response.status_code == 400 and "Mã số thuế" in response.content.decode()
         assert submit(signed_in, draft).status_code == 302 and not Dossier.objects.exists()
+
+
+def test_removing_a_file_of_another_draft_through_mine_is_refused(signed_in, portal, media):
+    mine = start_draft(signed_in, portal)
+    other = start_draft(signed_in, portal)
+    fill(signed_in, portal, other, action="save")
+    foreign = DraftFile.objects.filter(draft=other).first()
+    url = reverse("portal:draft-file-delete", args=[mine.uuid, foreign.uuid])
+    with committed():
+        response = signed_in.post(url, {"procedure": mine.procedure.code, "token": mine.token}, follow=True)
+    assert "không khớp" in response.content.decode()
+    assert DraftFile.objects.filter(pk=foreign.pk).exists() and len(stored_files(media)) == 2
