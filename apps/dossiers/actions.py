@@ -26,7 +26,12 @@ from apps.core.working_days import VN_TZ, get_calendar
 from apps.organizations.models import Agency
 from apps.procedures.actions import procedure_version_mark_in_use
 from apps.procedures.models import ClockRule, Procedure, RoutingStep
-from apps.procedures.selectors import clock_rule_for, procedure_offered_by, procedure_version_in_force, routing_plan
+from apps.procedures.selectors import (
+    clock_rule_for,
+    procedure_offered_by,
+    procedure_version_in_force,
+    version_content,
+)
 
 from . import clock, notifications
 from .codes import dossier_code_draw, register_number_draw
@@ -384,38 +389,49 @@ def _dossier_new(
 # --- receipt (status 2, Form 01) ------------------------------------------------------------------
 def _instantiate_steps(dossier: Dossier, at: datetime, calendar) -> tuple[list[DossierStep], DossierStep | None]:
     """All the dossier's steps in one INSERT: the intake steps done by the receiving official, the
-    first group after them started on the legal clock; returns (intake steps, first started step)."""
+    first group after them started on the legal clock; returns (intake steps, first started step).
+
+    A step "of the receiving agency" goes to the agency that received the dossier (the commune that
+    received a commune dossier), a step of a fixed agency to that agency (as ``routing_plan``)."""
+    routing = version_content(dossier.version).steps
+    after = max((s.order for s in routing if s.kind == RoutingStep.Kind.INTAKE), default=0)
+    first = min((s.order for s in routing if s.order > after), default=None)
+    receiving = dossier.receiving_agency
     steps, intake, started = [], [], []
-    groups = routing_plan(dossier.version, dossier.receiving_agency)
-    after = max((g.order for g in groups if any(p.step.kind == RoutingStep.Kind.INTAKE for p in g.steps)), default=0)
-    first = next((g.order for g in groups if g.order > after), None)
-    for group in groups:
-        for planned in group.steps:
-            step = planned.step
-            made = DossierStep(
-                dossier=dossier,
-                routing_step=step,
-                order=step.order,
-                position=step.position,
-                is_lead=step.is_lead,
-                kind=step.kind,
-                name=step.name,
-                agency=planned.agency,
-                role=step.role,
-                share_value=step.share_value,
-                share_unit=step.share_unit,
-            )
-            if step.kind == RoutingStep.Kind.INTAKE:
-                made.state = DossierStep.State.DONE
-                made.started_at = made.finished_at = at
-                made.assignee = dossier.received_by
-                made.timeliness = clock.Timeliness.ON_TIME
-                intake.append(made)
-            elif group.order == first:
-                _step_start(dossier, made, dossier.clock_started_at, calendar)
-                started.append(made)
-            steps.append(made)
+    for step in routing:
+        agency_id = step.agency_id if step.target == RoutingStep.Target.AGENCY else receiving.pk
+        made = DossierStep(
+            dossier=dossier,
+            routing_step_id=step.pk,
+            order=step.order,
+            position=step.position,
+            is_lead=step.is_lead,
+            kind=step.kind,
+            name=step.name,
+            agency_id=agency_id,
+            role=step.role,
+            share_value=step.share_value,
+            share_unit=step.share_unit,
+        )
+        if agency_id == receiving.pk:
+            made.agency = receiving
+        if step.kind == RoutingStep.Kind.INTAKE:
+            made.state = DossierStep.State.DONE
+            made.started_at = made.finished_at = at
+            made.assignee = dossier.received_by
+            made.timeliness = clock.Timeliness.ON_TIME
+            intake.append(made)
+        elif step.order == first:
+            _step_start(dossier, made, dossier.clock_started_at, calendar)
+            started.append(made)
+        steps.append(made)
     DossierStep.objects.bulk_create(steps)
+    others = {s.agency_id for s in started if s.agency_id != receiving.pk}
+    if others:  # the agencies of the started steps, to let the other ones open the dossier
+        agencies = Agency.objects.select_related("parent").in_bulk(others)
+        for step in started:
+            if step.agency_id in agencies:
+                step.agency = agencies[step.agency_id]
     _grant_steps_access(dossier, started, fresh=True)
     return intake, (started[0] if started else None)
 
@@ -539,7 +555,7 @@ def dossier_intake(
 
 
 def _check_complete(version, given: set[int]) -> None:
-    missing = [r.name for r in version.documents.all() if r.mandatory and r.pk not in given]
+    missing = [r.name for r in version_content(version).requirements if r.mandatory and r.pk not in given]
     if missing:
         raise DossierError(
             DossierErrorCode.CHECKLIST_INCOMPLETE,

@@ -5,6 +5,7 @@ may read all of it; what differs between agencies is which procedures they recei
 (``procedures_for_agency``).
 """
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -100,6 +101,39 @@ def procedure_offered_by(procedure: Procedure, version: ProcedureVersion, agency
     if agency.category in RECEIVING_DESK_CATEGORIES and procedure.level == agency.level:
         return True
     return version.steps.filter(kind=RoutingStep.Kind.INTAKE, target=RoutingStep.Target.AGENCY, agency=agency).exists()
+
+
+@dataclass(frozen=True)
+class VersionContent:
+    """A version's checklist and routing steps (the steps without their agencies loaded)."""
+
+    requirements: tuple
+    steps: tuple
+
+
+_CONTENT_CACHE: "OrderedDict[object, VersionContent]" = OrderedDict()
+_CONTENT_CACHE_SIZE = 512
+
+
+def version_content(version: ProcedureVersion) -> VersionContent:
+    """The checklist and the routing steps of ``version``, in order.
+
+    A version in use never changes (the procedure actions refuse to edit it and make a new version
+    instead), so its content is read once per process and kept by the version's UUID; a version not
+    yet in use is read each time. Callers treat the rows as read-only and use ``agency_id``.
+    """
+    if version.in_use and (cached := _CONTENT_CACHE.get(version.uuid)) is not None:
+        _CONTENT_CACHE.move_to_end(version.uuid)
+        return cached
+    content = VersionContent(
+        requirements=tuple(version.documents.all()),
+        steps=tuple(version.steps.order_by("order", "position")),
+    )
+    if version.in_use:
+        _CONTENT_CACHE[version.uuid] = content
+        while len(_CONTENT_CACHE) > _CONTENT_CACHE_SIZE:
+            _CONTENT_CACHE.popitem(last=False)
+    return content
 
 
 # --- routing plan -----------------------------------------------------------------------------
