@@ -104,7 +104,7 @@ def feedback_submit(
     """
     signed_in = _authenticated(actor)
     if kind not in FeedbackKind.values:
-        raise FeedbackError(FeedbackErrorCode.TEXT_MISSING, "Hãy chọn phản ánh hay kiến nghị.")
+        raise FeedbackError(FeedbackErrorCode.KIND_INVALID, "Hãy chọn phản ánh hay kiến nghị.")
     if dossier is not None:
         if not signed_in or dossier.applicant_id != actor.pk:
             raise FeedbackError(FeedbackErrorCode.NOT_APPLICANT, "Chỉ người nộp hồ sơ mới gửi phản ánh về hồ sơ này.")

@@ -11,6 +11,7 @@ class FeedbackErrorCode(StrEnum):
     ALREADY_RATED = "already_rated"
     LEVEL_INVALID = "level_invalid"
     ASPECT_INVALID = "aspect_invalid"
+    KIND_INVALID = "kind_invalid"
     TEXT_MISSING = "text_missing"
     TEXT_TOO_LONG = "text_too_long"
     NAME_MISSING = "name_missing"
