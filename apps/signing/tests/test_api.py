@@ -421,3 +421,15 @@ def test_two_completions_racing_store_one_signed_file(certificate, leader, decis
 
     assert sorted(outcomes) == ["pending_done", "stored"]
     assert SignedFile.objects.count() == 1
+
+
+def test_a_certificate_revoked_between_prepare_and_complete_cannot_finish(client, bearer, certificate, decision, pki):
+    session = _prepare(client, bearer, decision, certificate).json()
+    actions.certificate_revoke(actor=None, certificate=certificate, reason="Mất USB token")
+    signature = token_sign(pki.leader, base64.b64decode(session["to_sign_digest"]))
+
+    body = _refused(_complete(client, bearer, session["id"], signature), 400, "certificate_not_usable")
+
+    assert "thu hồi" in body["message"]
+    assert AuditEvent.objects.filter(action="signing.sign_refused").count() == 1
+    assert _prepare(client, bearer, decision, certificate).status_code == 403
