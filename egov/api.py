@@ -32,7 +32,7 @@ from django.utils.html import escape
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
 from apps.accounts.models import User
 from apps.dossiers.api import dossier_error_status
@@ -148,7 +148,9 @@ api = NinjaAPI(
     docs=VendoredSwagger(),
 )
 api.add_router("/", dossiers_router)
-api.add_router("/", signing_router)
+# The token software may call with the official's bearer token, or a workspace page with the
+# signed-in session (second factor passed, CSRF token checked by ninja's SessionAuth).
+api.add_router("/", signing_router, auth=[OfficialToken(), SessionAuth()])
 
 STATUS_CODES = {400: "invalid_input", 403: "forbidden", 404: "not_found", 409: "concurrent_change"}
 

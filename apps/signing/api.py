@@ -10,7 +10,8 @@ The official's token software (``manage.py token_sign`` is the reference client)
    official's registered certificate, embeds it with a timestamp, validates and stores the PDF;
 5. ``GET  /signing/signed-files/{id}/pdf`` — the signed PDF, byte for byte as stored.
 
-Authenticated like the rest of the API (``Authorization: Bearer <token>``). A refused completion
+Authenticated like the rest of the API (``Authorization: Bearer <token>``), or by the workspace
+session with its CSRF token (``egov/api.py`` mounts the router with both). A refused completion
 (wrong key, tampered digest, expired or finished session) answers ``{code, message}`` in
 Vietnamese, stores nothing, and is written to the audit trail.
 """

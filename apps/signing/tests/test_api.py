@@ -433,3 +433,37 @@ def test_a_certificate_revoked_between_prepare_and_complete_cannot_finish(client
     assert "thu hồi" in body["message"]
     assert AuditEvent.objects.filter(action="signing.sign_refused").count() == 1
     assert _prepare(client, bearer, decision, certificate).status_code == 403
+
+
+# --- the workspace's own session (second factor passed) with its CSRF token -----------------------------
+def _session_client(user, *, verified=True):
+    from conftest import EgovClient
+
+    browser = EgovClient(enforce_csrf_checks=True)
+    browser.force_login(user, verified=verified)
+    browser.get("/lam-viec/ky-so/chung-thu/")  # a workspace page sets the CSRF cookie
+    return browser
+
+
+def test_a_signed_in_official_prepares_with_the_session_and_csrf_token(certificate, leader, decision):
+    browser = _session_client(leader)
+    token = browser.cookies["csrftoken"].value
+    data = {"pdf": io.BytesIO(decision), "certificate": str(certificate.uuid), **FIELDS}
+    data["pdf"].name = "quyet-dinh.pdf"
+
+    without = browser.post(f"{API}/sessions", dict(data))
+    data["pdf"].seek(0)
+    with_token = browser.post(f"{API}/sessions", data, headers={"X-CSRFToken": token})
+
+    assert without.status_code in {401, 403}
+    assert with_token.status_code == 201, with_token.content
+    assert PendingSignature.objects.count() == 1
+
+
+def test_a_session_without_the_second_factor_cannot_use_the_api(certificate, leader):
+    browser = _session_client(leader, verified=False)
+
+    response = browser.get(f"{API}/certificates")
+
+    assert response.status_code in {302, 401, 403}
+    assert not response.content.startswith(b"[")
