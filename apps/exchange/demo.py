@@ -68,8 +68,8 @@ def _agencies():
         in_force.filter(category=Agency.Category.DEPARTMENT, level=Level.PROVINCE).order_by("identifier")[:2]
     )
     science = in_force.filter(name="Sở Khoa học và Công nghệ").first()
-    if science is not None and science not in departments:
-        departments = [science, *departments][:2]
+    if science is not None:  # the demo clerk's agency, first
+        departments = [science, *(d for d in departments if d != science)][:2]
     return province, communes, departments
 
 
