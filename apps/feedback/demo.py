@@ -1,5 +1,6 @@
-"""Demo ratings and feedback: applicants rate some returned online dossiers, citizens send feedback
-to the agencies that receive dossiers, and the agencies answer and publish part of it.
+"""Demo ratings and feedback: applicants rate their returned online dossiers (if the demo has any),
+citizens send feedback to the agencies where the demo heads and leaders work and to the busiest
+desk, and those heads and leaders answer and publish part of it.
 
 Made through the actions (``dossier_rate``, ``feedback_submit``, ``feedback_answer``,
 ``feedback_publish``). Deterministic and idempotent: a rated dossier is skipped, and feedback is
@@ -7,8 +8,12 @@ only sent while there is less than the demo amount.
 """
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q
+from django.utils import timezone
 
+from apps.accounts.models import Membership
 from apps.accounts.roles import Role
+from apps.accounts.selectors import home_agency
 from apps.core.demo import demo_step
 from apps.dossiers.models import Dossier
 from apps.dossiers.statuses import Channel, Status
@@ -48,8 +53,9 @@ FEEDBACK = [
         "Đề nghị bố trí trực bộ phận một cửa đến 17 giờ chiều thứ sáu.",
     ),
 ]
-ANSWERED = 4  # the first ones are answered, and of those PUBLISHED are made public
-PUBLISHED = 3
+ANSWERED = 4  # at most, where a demo head or leader works; the first PUBLISHED of them are made public
+PUBLISHED = 2
+MANAGERS = [Role.AGENCY_LEADER, Role.HEAD_OF_UNIT]
 ANSWER = "Cảm ơn Ông/Bà đã phản ánh. Cơ quan đã xem xét và chấn chỉnh; kết quả được thông báo tới bộ phận liên quan."
 
 
@@ -76,19 +82,44 @@ def _rate(report) -> None:
 
 def _manager(feedback: Feedback):
     officials = selectors.assignees_for(feedback)
-    return officials.filter(memberships__roles__role__in=[Role.AGENCY_LEADER, Role.HEAD_OF_UNIT]).first()
+    return officials.filter(memberships__roles__role__in=MANAGERS).order_by("pk").first()
+
+
+def _agencies() -> list:
+    """Where the demo heads and leaders work (so their inbox has something), then the busiest desk."""
+    today = timezone.localdate()
+    posts = (
+        Membership.objects.filter(valid_from__lte=today, roles__role__in=MANAGERS)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .select_related("agency")
+        .order_by("pk")
+    )
+    allowed = selectors.agencies_for_feedback()
+    agencies = []
+    for post in posts:
+        agency = home_agency(post.agency)
+        if agency not in agencies and allowed.filter(pk=agency.pk).exists():
+            agencies.append(agency)
+    busiest = (
+        Dossier.objects.values("receiving_agency_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "receiving_agency_id")
+        .values_list("receiving_agency_id", flat=True)
+        .first()
+    )
+    extra = allowed.filter(pk=busiest).first() if busiest else None
+    if extra is not None and extra not in agencies:
+        agencies.append(extra)
+    return agencies[:3] or list(allowed[:2])
 
 
 def _send(report) -> None:
-    agency_ids = list(
-        Dossier.objects.values_list("receiving_agency_id", flat=True).distinct().order_by("receiving_agency_id")[:3]
-    )
-    agencies = list(selectors.agencies_for_feedback().filter(pk__in=agency_ids)) or list(
-        selectors.agencies_for_feedback()[:3]
-    )
+    agencies = _agencies()
     if not agencies:
         report("chưa có cơ quan: bỏ qua phản ánh, kiến nghị")
         return
+    answered = Feedback.objects.filter(answered_at__isnull=False).count()
+    published = Feedback.objects.filter(published_at__isnull=False).count()
     for index in range(Feedback.objects.count(), len(FEEDBACK)):
         name, phone, title, content = FEEDBACK[index]
         feedback = actions.feedback_submit(
@@ -101,11 +132,13 @@ def _send(report) -> None:
             content=content,
         )
         manager = _manager(feedback)
-        if index >= ANSWERED or manager is None:
-            continue
+        if manager is None or answered >= ANSWERED:
+            continue  # answered only where a demo head or leader works; the rest wait in the inbox
         actions.feedback_answer(actor=manager, feedback=feedback, answer=ANSWER)
-        if index < PUBLISHED:
+        answered += 1
+        if published < PUBLISHED:
             actions.feedback_publish(actor=manager, feedback=feedback)
+            published += 1
     report(f"{Feedback.objects.count()} phản ánh, kiến nghị")
 
 

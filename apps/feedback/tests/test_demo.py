@@ -14,7 +14,8 @@ def test_demo_feedback_goes_through_the_actions_and_runs_twice_safely(world, ret
     assert DossierRating.objects.count() == 2
     assert Feedback.objects.count() == len(FEEDBACK)
     assert Feedback.objects.filter(state=FeedbackState.PUBLISHED).count() == PUBLISHED
-    assert Feedback.objects.filter(state=FeedbackState.ANSWERED).count() == 1
-    assert set(Feedback.objects.values_list("agency", flat=True)) == {world.department.pk}
+    assert Feedback.objects.filter(state=FeedbackState.ANSWERED).count() == 2
+    assert Feedback.objects.filter(state=FeedbackState.RECEIVED).count() == 2
+    assert set(Feedback.objects.values_list("agency", flat=True)) == {world.department.pk, world.other.pk}
     assert AuditEvent.objects.filter(action="feedback.feedback_submit").count() == len(FEEDBACK)
     assert AuditEvent.objects.filter(action="feedback.dossier_rate").count() == 2
