@@ -43,7 +43,8 @@ DATABASE_MEMBERS = {"sqlite": "database/egov.sqlite3", "postgresql": "database/e
 MEDIA_PREFIX = "media/"
 
 # Tables that ``migrate`` fills by itself: rows there do not mean the database is in use.
-BOOKKEEPING_TABLES = frozenset({"django_migrations", "django_content_type", "auth_permission"})
+# Tables whose rows say nothing about the data: Django's own bookkeeping and the shared cache.
+BOOKKEEPING_TABLES = frozenset({"django_migrations", "django_content_type", "auth_permission", "egov_cache"})
 
 _CHUNK = 1024 * 1024
 
@@ -222,7 +223,10 @@ def backup_restore(*, archive: Path, force: bool) -> RestoreReport:
             )
         _check_schema_known(database.get("migrations", {}))
         if not force:
-            in_use = {t: n for t, n in _row_counts(connection).items() if n and t not in BOOKKEEPING_TABLES}
+            derived = _derived_tables(connection)
+            in_use = {
+                t: n for t, n in _row_counts(connection).items() if n and t not in BOOKKEEPING_TABLES | derived
+            }
             if in_use:
                 sample = ", ".join(f"{t} ({n} dòng)" for t, n in sorted(in_use.items())[:5])
                 raise BackupError(
@@ -386,6 +390,18 @@ def _table_names(cursor, vendor: str) -> list[str]:
             "AND pg_catalog.pg_table_is_visible(c.oid)"
         )
     return sorted(row[0] for row in cursor.fetchall())
+
+
+def _derived_tables(conn) -> frozenset[str]:
+    """SQLite full-text indexes (virtual tables and their shadow tables): rebuilt from other rows,
+    and holding a few rows of their own even in a database with no data."""
+    if conn.vendor != "sqlite":
+        return frozenset()
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")
+        virtual = [row[0] for row in cursor.fetchall()]
+        names = set(_table_names(cursor, "sqlite"))
+    return frozenset(virtual) | {n for n in names for v in virtual if n.startswith(f"{v}_")}
 
 
 def _inspect(cursor, vendor: str) -> _DatabaseState:

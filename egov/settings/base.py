@@ -148,6 +148,16 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:after-login"
 LOGOUT_REDIRECT_URL = "core:home"
 # Sign-in throttling by username + IP: a locked pair waits, other users and addresses do not.
+# One cache for every process (throttles of public pages): a table of the same database, made by
+# the core app's migrations, so nothing else has to run beside the platform.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "egov_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
+
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

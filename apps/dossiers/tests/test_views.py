@@ -510,6 +510,20 @@ def test_tracking_is_throttled_per_address(client, world, register):
     assert dossier.get_status_display() not in text(response)
 
 
+def test_tracking_counters_live_in_the_database_every_process_shares(client, world, register):
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+    from django.db import connection
+
+    for n in range(3):
+        client.post(TRACK, {"ma_ho_so": f"000.00.14.H27-261116-{n:04d}", "ma_tra_cuu": "AAAAAA"})
+
+    assert isinstance(caches["default"], DatabaseCache)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM egov_cache")
+        assert cursor.fetchone()[0] >= 1  # what another web process would read
+
+
 def test_tracking_is_throttled_per_code_across_addresses(client, world, register):
     dossier = received(world, register)
     for n in range(10):
