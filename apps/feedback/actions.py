@@ -116,7 +116,7 @@ def feedback_submit(
     name = _text(name or (actor.get_full_name() if signed_in else ""), label="họ và tên", limit=NAME_MAX, required=True)
     if len(name) < 2:
         raise FeedbackError(FeedbackErrorCode.NAME_MISSING, "Vui lòng nhập họ và tên.")
-    phone = (phone or "").strip() or (actor.phone if signed_in else "")
+    phone = (phone or "").strip()
     if phone or not signed_in:
         normalized = normalize_phone(phone)
         if normalized is None:
@@ -125,6 +125,8 @@ def feedback_submit(
                 "Số điện thoại không hợp lệ; hãy nhập số di động Việt Nam, ví dụ 0912345678.",
             )
         phone = normalized
+    else:  # the account's number, if it is a mobile one the answer can reach
+        phone = normalize_phone(actor.phone) or ""
     email = (email or "").strip() or (actor.email if signed_in else "")
     title = _text(title, label="tiêu đề", limit=TITLE_MAX, required=True)
     content = _text(content, label="nội dung phản ánh, kiến nghị", limit=CONTENT_MAX, required=True)

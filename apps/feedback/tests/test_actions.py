@@ -149,6 +149,22 @@ def test_a_signed_in_applicant_writes_about_their_dossier(world, lodge):
     assert feedback.submitter_phone == ""
 
 
+@pytest.mark.parametrize(("account", "stored"), [("0987 654 321", "0987654321"), ("0241234567", "")])
+def test_a_signed_in_user_is_answered_on_their_accounts_mobile(world, account, stored):
+    world.applicant.phone = account
+    world.applicant.save(update_fields=["phone"])
+
+    feedback = actions.feedback_submit(actor=world.applicant, agency=world.department, title="T", content="N")
+
+    assert feedback.submitter_phone == stored
+
+
+def test_a_signed_in_user_who_types_a_bad_phone_is_refused(world):
+    with pytest.raises(FeedbackError, match="Số điện thoại không hợp lệ"):
+        actions.feedback_submit(actor=world.applicant, agency=world.department, phone="12", title="T", content="N")
+    assert not Feedback.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("values", "message"),
     [
