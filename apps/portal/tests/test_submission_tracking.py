@@ -32,7 +32,9 @@ def lodge(portal, applicant, *, mandatory_only=True, leave_out=()) -> Dossier:
         actor=applicant,
         procedure=portal.procedure,
         receiving_agency=portal.department,
-        applicant=ApplicantInput(name=applicant.full_name, id_number="042090001234", phone="0912345678"),
+        applicant=ApplicantInput(
+            name=applicant.full_name, id_number="042090001234", phone="0912345678", email=applicant.email
+        ),
         channel=Channel.ONLINE,
         documents=documents,
     )
@@ -292,3 +294,21 @@ def test_no_payment_link_when_the_payments_page_is_missing_or_the_procedure_is_n
     portal.procedure.save(update_fields=["online_level"])
     dossier.refresh_from_db()
     assert selectors.applicant_dossier_page(dossier).payment_url is None
+
+
+def test_the_applicant_is_told_by_sms_and_e_mail_when_submitted_and_when_received(
+    signed_in, portal, citizen, media, mailoutbox
+):
+    from apps.core.messaging import LocmemSmsGateway
+
+    LocmemSmsGateway.outbox.clear()
+    with committed():
+        dossier = lodge(portal, citizen)
+    with committed():
+        dossier = actions.dossier_receive(actor=portal.desk, dossier=dossier)
+    subjects = [m.subject for m in mailoutbox]
+    assert subjects == ["Đã nhận hồ sơ trực tuyến", f"Hồ sơ {dossier.code} đã được tiếp nhận"]
+    assert [m.to for m in mailoutbox] == [[citizen.email]] * 2
+    assert [s["to"] for s in LocmemSmsGateway.outbox] == ["0912345678"] * 2
+    # the SMS is folded to ASCII and lower-cased by the dossiers' notifications (code and secret too)
+    assert dossier.code.lower() in LocmemSmsGateway.outbox[1]["body"].lower()
