@@ -1,13 +1,16 @@
-"""The signature status shown beside an electronic result.
+"""The signature status shown beside each electronic result.
 
 The portal sits above the signing app in the dependency order, so it does not import it: the
-validator is a hook named by a dotted path (``PORTAL_RESULT_VALIDATOR``, by default the signing
-app's ``signature_validate``), resolved at the first use. A validator takes the PDF bytes and
-returns one report per signature, each with ``ok`` and ``verdict_text`` (the signing app's
-``ValidationReport``). When no validator can be loaded the page says the status is unknown; it
-never claims a signature it has not checked.
+verdicts come from a hook named by a dotted path (``PORTAL_RESULT_VERDICTS``, by default the
+signing app's ``selectors.verdicts_for_files``, which validates a file once and keeps the verdict
+by SHA-256 and trust configuration), resolved at first use. The hook takes the result documents
+(objects with ``sha256`` and ``file``) and returns ``{sha256: verdict}``, each verdict with
+``overall``, ``text`` and ``signatures`` (lines with ``signer`` and ``verdict_text``). When the hook
+cannot be loaded or fails, the page says the status is unknown; it never claims a signature it
+has not checked.
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass
 
@@ -15,56 +18,90 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
-DEFAULT_VALIDATOR = "apps.signing.validation.signature_validate"
+DEFAULT_VERDICTS = "apps.signing.selectors.verdicts_for_files"
+PDF = "application/pdf"
 
 
 class Status:
     VALID = "valid"
-    INVALID = "invalid"
     UNSIGNED = "unsigned"
     UNKNOWN = "unknown"
+    CHANGED = "changed"
+
+
+@dataclass(frozen=True)
+class SignatureLine:
+    signer: str
+    text: str
 
 
 @dataclass(frozen=True)
 class ResultVerdict:
-    status: str
+    status: str  # the signing app's overall verdict, or unsigned / unknown
     text: str
-    signers: tuple[str, ...] = ()
+    signatures: tuple[SignatureLine, ...] = ()
 
     @property
     def ok(self) -> bool:
         return self.status == Status.VALID
 
 
-def _validator():
-    path = getattr(settings, "PORTAL_RESULT_VALIDATOR", DEFAULT_VALIDATOR)
+NOT_PDF = ResultVerdict(Status.UNSIGNED, "Tệp kết quả không phải PDF nên không mang chữ ký số.")
+UNKNOWN = ResultVerdict(Status.UNKNOWN, "Chưa kiểm tra được chữ ký số lúc này.")
+CHANGED = ResultVerdict(
+    Status.CHANGED,
+    "Tệp kết quả trong kho không còn khớp với tệp đã lưu lúc trả kết quả; hãy liên hệ cơ quan giải quyết.",
+)
+
+
+def stored_bytes_intact(document) -> bool:
+    """Whether the stored file still has the SHA-256 recorded when it was attached."""
+    digest = hashlib.sha256()
+    try:
+        with document.file.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+                digest.update(chunk)
+    except OSError:
+        return False
+    return bool(document.sha256) and digest.hexdigest() == document.sha256
+
+
+def _hook():
+    path = getattr(settings, "PORTAL_RESULT_VERDICTS", DEFAULT_VERDICTS)
     if not path:
         return None
     try:
         return import_string(path)
     except ImportError:
-        logger.warning("result signature validator %s not available", path)
+        logger.warning("result signature verdicts hook %s not available", path)
         return None
 
 
-def result_verdict(pdf: bytes, content_type: str = "application/pdf") -> ResultVerdict:
-    """What to tell the applicant about the signatures of one result file."""
-    if content_type != "application/pdf":
-        return ResultVerdict(Status.UNSIGNED, "Tệp kết quả không phải PDF nên không mang chữ ký số.")
-    validate = _validator()
-    if validate is None:
-        return ResultVerdict(Status.UNKNOWN, "Chưa kiểm tra được chữ ký số (chức năng kiểm tra chưa bật).")
-    try:
-        reports = validate(pdf)
-    except ValueError as error:
-        return ResultVerdict(Status.INVALID, str(error))
-    except Exception:  # a validator failure must not hide the result from its owner
-        logger.exception("result signature validation failed")
-        return ResultVerdict(Status.UNKNOWN, "Chưa kiểm tra được chữ ký số lúc này; vui lòng thử lại sau.")
-    if not reports:
-        return ResultVerdict(Status.UNSIGNED, "Tệp kết quả không có chữ ký số.")
-    signers = tuple(getattr(r, "signer_common_name", "") for r in reports)
-    bad = [r for r in reports if not r.ok]
-    if bad:
-        return ResultVerdict(Status.INVALID, "; ".join(r.verdict_text for r in bad), signers)
-    return ResultVerdict(Status.VALID, reports[-1].verdict_text, signers)
+def result_verdicts(documents) -> dict[int, ResultVerdict]:
+    """The verdict of each result document, by primary key (one lookup for all of them)."""
+    verdicts = {d.pk: NOT_PDF for d in documents if d.content_type != PDF}
+    # Verdicts are kept by the recorded hash: a file changed in storage since must not borrow one.
+    for document in documents:
+        if document.content_type == PDF and not stored_bytes_intact(document):
+            verdicts[document.pk] = CHANGED
+    pdfs = [d for d in documents if d.pk not in verdicts]
+    if not pdfs:
+        return verdicts
+    found = {}
+    hook = _hook()
+    if hook is not None:
+        try:
+            found = hook(pdfs)
+        except Exception:  # a validator failure must not hide the result from its owner
+            logger.exception("result signature verdicts failed")
+    for document in pdfs:
+        verdict = found.get(document.sha256)
+        if verdict is None:
+            verdicts[document.pk] = UNKNOWN
+            continue
+        verdicts[document.pk] = ResultVerdict(
+            status=str(verdict.overall),
+            text=str(verdict.text),
+            signatures=tuple(SignatureLine(signer=s.signer, text=s.verdict_text) for s in verdict.signatures),
+        )
+    return verdicts

@@ -31,7 +31,7 @@ from .actions import (
 )
 from .errors import SubmissionErrorCode
 from .forms import ApplicantForm, EForm, SubmitForm
-from .results import result_verdict
+from .results import CHANGED, result_verdicts, stored_bytes_intact
 
 EFORM_PREFIX = "tk"
 OTHER_UPLOADS = 2  # extra inputs for documents outside the checklist on the supplement page
@@ -253,10 +253,8 @@ def _supplement_inputs(page):
 def my_dossier(request, uuid, *, error: str = "", status: int = 200):
     dossier = _dossier_or_404(request, uuid)
     page = selectors.applicant_dossier_page(dossier)
-    verdicts = []
-    for document in page.results:
-        with document.file.open("rb") as handle:
-            verdicts.append((document, result_verdict(handle.read(), document.content_type)))
+    by_document = result_verdicts(page.results)
+    verdicts = [(document, by_document[document.pk]) for document in page.results]
     context = {
         "dossier": dossier,
         "page": page,
@@ -314,6 +312,8 @@ def my_dossier_file(request, uuid, document_uuid):
     )
     if document is None:
         raise Http404
+    if document.kind == document.Kind.RESULT and not stored_bytes_intact(document):
+        return my_dossier(request, uuid=uuid, error=CHANGED.text, status=409)
     filename = document.name if "." in document.name[-5:] else document.file.name.rsplit("/", 1)[-1]
     return FileResponse(
         document.file.open("rb"),

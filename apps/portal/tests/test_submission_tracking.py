@@ -221,8 +221,9 @@ def test_the_result_downloads_once_returned_with_its_signature_status(signed_in,
     dossier = finish(portal, dossier, result)
     document = dossier.documents.get(kind=DossierDocument.Kind.RESULT)
 
-    detail = page_of(signed_in, dossier).content.decode()
-    assert "Tệp kết quả không có chữ ký số." in detail
+    response = page_of(signed_in, dossier)
+    [(shown, verdict)] = response.context["verdicts"]
+    assert shown == document and verdict.status == "unsigned" and verdict.signatures == ()
     response = signed_in.get(reverse("portal:my-dossier-file", args=[dossier.uuid, document.uuid]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == result
@@ -252,7 +253,10 @@ def test_a_sealed_result_shows_a_valid_signature_and_a_changed_one_does_not(
     signed_in, portal, citizen, media, sealed_result
 ):
     dossier = finish(portal, lodge(portal, citizen), sealed_result)
-    detail = page_of(signed_in, dossier).content.decode()
+    response = page_of(signed_in, dossier)
+    [(_document, verdict)] = response.context["verdicts"]
+    assert verdict.ok and [line.text for line in verdict.signatures] == ["Chữ ký hợp lệ"]
+    detail = response.content.decode()
     assert "Chữ ký hợp lệ" in detail
     assert "Ủy ban nhân dân tỉnh Hà Tĩnh" in detail  # the seal's holder
 
@@ -261,8 +265,13 @@ def test_a_sealed_result_shows_a_valid_signature_and_a_changed_one_does_not(
     assert changed != sealed_result
     with document.file.open("wb") as handle:
         handle.write(changed)
-    detail = page_of(signed_in, dossier).content.decode()
-    assert "Chữ ký hợp lệ" not in detail
+    response = page_of(signed_in, dossier)
+    [(_document, verdict)] = response.context["verdicts"]
+    assert verdict.status == "changed"  # the stored bytes no longer match what was recorded
+    assert "Chữ ký hợp lệ" not in response.content.decode()
+    response = signed_in.get(reverse("portal:my-dossier-file", args=[dossier.uuid, document.uuid]))
+    assert response.status_code == 409
+    assert "không còn khớp với tệp đã lưu" in response.content.decode()
 
 
 # --- payment step -----------------------------------------------------------------------------------
@@ -312,3 +321,10 @@ def test_the_applicant_is_told_by_sms_and_e_mail_when_submitted_and_when_receive
     assert [s["to"] for s in LocmemSmsGateway.outbox] == ["0912345678"] * 2
     # the SMS is folded to ASCII and lower-cased by the dossiers' notifications (code and secret too)
     assert dossier.code.lower() in LocmemSmsGateway.outbox[1]["body"].lower()
+
+
+def test_without_the_verdicts_hook_the_status_is_unknown(signed_in, portal, citizen, media, settings):
+    settings.PORTAL_RESULT_VERDICTS = "apps.khong_co.verdicts_for_files"
+    dossier = finish(portal, lodge(portal, citizen), pdf_bytes("giay phep"))
+    [(_document, verdict)] = page_of(signed_in, dossier).context["verdicts"]
+    assert (verdict.status, verdict.text) == ("unknown", "Chưa kiểm tra được chữ ký số lúc này.")
