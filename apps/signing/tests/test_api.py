@@ -14,6 +14,10 @@ from unittest import mock
 
 import pytest
 from asn1crypto import crl as a_crl
+from asn1crypto import pem as a_pem
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -87,17 +91,49 @@ def test_reference_client_signs_with_a_pkcs12_token_over_http(
     assert {"signing.sign_prepare", "signing.sign_complete", "signing.signed_file_store"} <= actions_seen
 
 
-@pytest.fixture
-def softhsm_token(tmp_path, monkeypatch, pki):
-    """The official's key on a SoftHSM2 token, standing in for their USB token."""
+def _ec_certificate(pki, common_name: str):
+    """An ECDSA P-256 certificate from the test CA (some USB tokens hold EC keys)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    issuer = pki.ca.intermediate.issued
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, common_name)]))
+        .issuer_name(issuer.certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+        .sign(issuer.key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return key_pem, certificate.public_bytes(serialization.Encoding.DER)
+
+
+@pytest.fixture(params=["rsa", "ecdsa"])
+def softhsm_token(request, tmp_path, monkeypatch, pki, certificate, leader):
+    """The official's key on a SoftHSM2 token, standing in for their USB token (RSA, or ECDSA P-256)."""
     if MODULE is None or not shutil.which("softhsm2-util") or not shutil.which("pkcs11-tool"):
         pytest.skip("SoftHSM2 and opensc are not installed (apt-get install softhsm2 opensc)")
+    if request.param == "rsa":
+        key_pem, cert_der = pki.leader.key_pem(), pki.leader.der
+    else:
+        key_pem, cert_der = _ec_certificate(pki, "Nguyễn Văn Thử")
+        actions.certificate_register(
+            actor=None,
+            official=leader,
+            certificate=a_pem.armor("CERTIFICATE", cert_der) + pki.ca.intermediate.issued.pem,
+        )
     (tmp_path / "tokens").mkdir()
     conf = tmp_path / "softhsm2.conf"
     conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
     monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
-    (tmp_path / "key.pem").write_bytes(pki.leader.key_pem())
-    (tmp_path / "cert.der").write_bytes(pki.leader.der)
+    (tmp_path / "key.pem").write_bytes(key_pem)
+    (tmp_path / "cert.der").write_bytes(cert_der)
 
     def run(*args):
         subprocess.run(args, check=True, capture_output=True, timeout=60)
@@ -107,7 +143,7 @@ def softhsm_token(tmp_path, monkeypatch, pki):
         "--id", "01", "--pin", "1111")  # fmt: skip
     run("pkcs11-tool", "--module", MODULE, "--token-label", "usb-token", "--login", "--pin", "1111",
         "--write-object", str(tmp_path / "cert.der"), "--type", "cert", "--label", "ky-so", "--id", "01")  # fmt: skip
-    return {"module": MODULE, "token": "usb-token", "pin": "1111", "label": "ky-so"}
+    return {"module": MODULE, "token": "usb-token", "pin": "1111", "label": "ky-so", "cert_der": cert_der}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -142,7 +178,9 @@ def test_management_command_signs_with_a_pkcs11_token(
     assert done.returncode == 0, done.stderr
     signed = (tmp_path / "out.pdf").read_bytes()
     assert "Chữ ký hợp lệ" in done.stdout
-    assert signed == signed_file_read(SignedFile.objects.get())
+    stored = SignedFile.objects.get()
+    assert signed == signed_file_read(stored)
+    assert hashlib.sha256(softhsm_token["cert_der"]).hexdigest() == stored.signer_certificate.fingerprint
     status = _pyhanko_status(signed, pki)
     assert status.intact and status.valid and status.trusted
 
