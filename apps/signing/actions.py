@@ -8,8 +8,11 @@ signed result is checked by the validator before it is stored, and stored once, 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import io
+import logging
+import threading
 import uuid as uuid_module
 from datetime import timedelta
 from functools import partial
@@ -360,6 +363,27 @@ def pending_signatures_purge(*, now=None) -> int:
     return count
 
 
+class _OtherThreadsOnly(logging.Filter):
+    def __init__(self):
+        super().__init__()
+        self.thread = threading.get_ident()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.thread != self.thread
+
+
+@contextlib.contextmanager
+def _quiet_path_building():
+    """Drop pyHanko's "failed to build path" warning (with its traceback) for this thread's check:
+    the check after signing has no trust roots on purpose, so the warning would come with every seal."""
+    logger, quiet = logging.getLogger("pyhanko.sign.validation.generic_cms"), _OtherThreadsOnly()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+
+
 def _check_signed(pdf: bytes, field_name: str, *, expected_fingerprint: str | None = None) -> None:
     """Refuse to store a signed PDF whose new signature is not intact and valid (or not the expected key).
 
@@ -374,7 +398,8 @@ def _check_signed(pdf: bytes, field_name: str, *, expected_fingerprint: str | No
         embedded = next(s for s in reader.embedded_regular_signatures if s.field_name == field_name)
         # Empty trust roots: only integrity matters here, and the OS trust store takes long to load.
         context = ValidationContext(trust_roots=[], allow_fetching=False)
-        status = validate_pdf_signature(embedded, context, skip_diff=True)
+        with _quiet_path_building():
+            status = validate_pdf_signature(embedded, context, skip_diff=True)
     except (StopIteration, PdfReadError, ValueError):
         raise bad from None
     if not (status.intact and status.valid):

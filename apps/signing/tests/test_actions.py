@@ -250,3 +250,14 @@ def test_the_embedded_default_seals_with_its_demo_ca_and_tsa(settings, tmp_path,
     (report,) = signature_validate(signed_file_read(signed_file))
     assert report.verdict == Verdict.VALID and report.timestamp_trusted
     assert (tmp_path / "signing" / "demo" / "demo-seal.p12").stat().st_mode & 0o777 == 0o600
+
+
+def test_sealing_does_not_log_the_untrusted_path_of_its_own_integrity_check(signing_settings, decision, caplog):
+    import logging
+
+    with caplog.at_level(logging.WARNING):
+        actions.document_sign_seal(actor=None, pdf=decision, name="x.pdf", reference="3/TB")
+
+    assert not [r for r in caplog.records if r.name.startswith("pyhanko.sign.validation")]
+    logger = logging.getLogger("pyhanko.sign.validation.generic_cms")
+    assert logger.filters == []  # taken off again
