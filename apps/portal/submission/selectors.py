@@ -7,6 +7,7 @@ UUID that does not exist). The list of "my dossiers" is read in a fixed number o
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -116,16 +117,30 @@ def _clock(dossier: Dossier, *, now: datetime, calendar) -> tuple[str, bool]:
     return countdown(calendar, due_at=dossier.due_at, now=now), dossier.due_at < now
 
 
-def my_dossier_rows(user, *, now: datetime | None = None) -> list[DossierRow]:
-    """The applicant's dossiers, newest first, with the countdown and the latest public trail entry."""
+MY_DOSSIERS_PER_PAGE = 20
+NEWEST_FIRST = ("-submitted_at", "-created_at", "-pk")
+
+
+def my_dossiers_page(user, *, page=1, now: datetime | None = None) -> tuple[Page, list[DossierRow]]:
+    """One page of the applicant's dossiers (a fixed number of queries whatever the page holds)."""
+    paginator = Paginator(dossiers_for_applicant(user).order_by(*NEWEST_FIRST), MY_DOSSIERS_PER_PAGE)
+    current = paginator.get_page(page)
+    return current, my_dossier_rows(user, now=now, pks=[d.pk for d in current.object_list])
+
+
+def my_dossier_rows(user, *, now: datetime | None = None, pks: list[int] | None = None) -> list[DossierRow]:
+    """The applicant's dossiers (or those of ``pks``), newest first, with the countdown and the
+    latest public trail entry."""
     now = now or timezone.now()
     calendar = get_calendar()
     public_events = DossierEvent.objects.filter(public=True).order_by("-at", "-id")
     dossiers = (
         dossiers_for_applicant(user)
-        .order_by("-submitted_at", "-created_at")
+        .order_by(*NEWEST_FIRST)
         .prefetch_related(Prefetch("events", queryset=public_events, to_attr="public_events"))
     )
+    if pks is not None:
+        dossiers = dossiers.filter(pk__in=pks)
     rows = []
     for dossier in dossiers:
         text, overdue = _clock(dossier, now=now, calendar=calendar)

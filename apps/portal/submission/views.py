@@ -237,10 +237,8 @@ def submit_done(request, uuid):
 @login_required
 @never_cache
 def my_dossiers(request):
-    context = {
-        "rows": selectors.my_dossier_rows(request.user),
-        "drafts": list(selectors.drafts_for_applicant(request.user)),
-    }
+    page, rows = selectors.my_dossiers_page(request.user, page=request.GET.get("trang"))
+    context = {"page": page, "rows": rows, "drafts": list(selectors.drafts_for_applicant(request.user))}
     return render(request, "portal/submission/my_dossiers.html", context)
 
 

@@ -116,6 +116,16 @@ def test_my_dossiers_takes_the_same_queries_for_two_or_eight_dossiers(signed_in,
     assert len(selectors.my_dossier_rows(citizen)) == 8
 
 
+def test_my_dossiers_are_paged(signed_in, portal, citizen, media, monkeypatch):
+    monkeypatch.setattr(selectors, "MY_DOSSIERS_PER_PAGE", 3)
+    newest_first = [lodge(portal, citizen).pk for _ in range(5)][::-1]
+    first = signed_in.get(reverse("portal:my-dossiers"))
+    second = signed_in.get(reverse("portal:my-dossiers") + "?trang=2")
+    shown = [[row.dossier.pk for row in response.context["rows"]] for response in (first, second)]
+    assert shown == [newest_first[:3], newest_first[3:]]
+    assert "trang=2" in first.content.decode()
+
+
 # --- Form 02: supplement online ---------------------------------------------------------------------
 def test_asked_to_complete_before_receipt_the_citizen_adds_the_missing_document(signed_in, portal, citizen, media):
     drawing = portal.requirements[1]
