@@ -667,8 +667,10 @@ def dossier_ask_to_complete(
 
 @transaction.atomic
 def dossier_add_documents(*, actor, dossier: Dossier, documents: list[DocumentInput]) -> list[DossierDocument]:
-    """Attach documents brought or uploaded later (before receipt, or as a supplement)."""
+    """Attach documents brought or uploaded later (before receipt, or as a supplement), by the
+    applicant of an online dossier or an official of the receiving or processing agency."""
     dossier = _lock(dossier)
+    _require_applicant_or_role(actor, dossier)
     if dossier.status in {Status.NOT_RECEIVED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED}:
         raise DossierError(DossierErrorCode.TRANSITION_REFUSED, "Hồ sơ đã kết thúc, không nhận thêm giấy tờ.")
     kind = DossierDocument.Kind.SUPPLEMENT if dossier.received_at else DossierDocument.Kind.SUBMITTED

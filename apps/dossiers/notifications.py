@@ -7,7 +7,7 @@ SMS on every network. Sent on commit through the core messaging adapters.
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from apps.core.folding import fold_text
+from apps.core.folding import strip_marks
 from apps.core.messaging import send_email, send_sms
 from apps.core.working_days import VN_TZ
 
@@ -84,6 +84,6 @@ def dossier_notify(dossier: Dossier, event: str) -> None:
     }
     subject, body = subject.format(**values), body.format(**values)
     if dossier.applicant_phone:
-        send_sms(to=dossier.applicant_phone, body=fold_text(body).capitalize()[:300])
+        send_sms(to=dossier.applicant_phone, body=strip_marks(body)[:300])
     if dossier.applicant_email:
         send_email(to=dossier.applicant_email, subject=subject, body=body)

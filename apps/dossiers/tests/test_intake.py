@@ -10,6 +10,7 @@ from apps.accounts.models import AccessGrant
 from apps.audit.models import AuditEvent
 from apps.audit.verification import audit_chain_verify
 from apps.core.errors import DomainError
+from apps.core.folding import strip_marks
 from apps.dossiers import actions
 from apps.dossiers.actions import ApplicantInput
 from apps.dossiers.codes import MAX_PER_DAY, dossier_code_draw, register_number_draw
@@ -133,3 +134,30 @@ def test_the_day_after_9999_codes_is_refused_and_the_counter_stays(world):
     with pytest.raises(DomainError, match="Đã hết số hồ sơ trong ngày"):
         dossier_code_draw(world.department, timezone.now())
     assert DossierCodeCounter.objects.get(agency=world.department).last == MAX_PER_DAY
+
+
+@freeze_time("2026-11-16 09:00:00+07:00")
+def test_the_receipt_sms_keeps_the_code_and_tracking_secret_as_printed(world, django_capture_on_commit_callbacks):
+    from apps.core.messaging import LocmemSmsGateway
+
+    LocmemSmsGateway.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = intake(world)
+
+    body = LocmemSmsGateway.outbox[-1]["body"]
+    assert dossier.code in body and dossier.tracking_secret in body
+    assert strip_marks(body) == body  # no tone marks: one SMS, not three
+
+
+def test_documents_are_added_only_by_the_applicant_or_the_agencies_at_work(world, register):
+    dossier = register()
+
+    with pytest.raises(DossierError):
+        actions.dossier_add_documents(
+            actor=world.outsider, dossier=dossier, documents=[actions.DocumentInput(name="Giấy tờ lạ", paper_only=True)]
+        )
+    assert not DossierDocument.objects.filter(name="Giấy tờ lạ").exists()
+    added = actions.dossier_add_documents(
+        actor=world.desk, dossier=dossier, documents=[actions.DocumentInput(name="Giấy tờ thêm", paper_only=True)]
+    )
+    assert [d.name for d in added] == ["Giấy tờ thêm"]
