@@ -31,11 +31,12 @@ Three queries whatever the number of dossiers: one grouped by procedure (the tot
 breakdown by sector are sums of its rows) and two for the average processing time.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, DateField, F, Func, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -282,16 +283,53 @@ def _top(rows: list[Breakdown], top: int, others_label: str) -> list[Breakdown]:
     return [*rows[:top], Breakdown(code="", name=others_label, figures=others)]
 
 
-def _count_per_day(dossiers: QuerySet[Dossier], moment: str) -> dict[date, int]:
-    per_day = dossiers.annotate(day=TruncDate(moment, tzinfo=VN_TZ)).values("day").annotate(n=Count("pk"))
-    return dict(per_day.order_by().values_list("day", "n"))
+class VietnamDate(Func):
+    """The calendar day in Viet Nam of a stored moment, computed by the database itself.
+
+    Viet Nam keeps UTC+7 all year (no daylight saving since 1975), so SQLite's native
+    ``date(…, '+7 hours')`` gives the day without calling back into Python for every row as
+    ``TruncDate(tzinfo=…)`` does there; PostgreSQL converts with the zone's name.
+    """
+
+    output_field = DateField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="date(%(expressions)s, '+7 hours')", **extra_context)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "(%(expressions)s AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        if "template" not in extra_context:  # other databases: Django's own conversion
+            return TruncDate(*self.source_expressions, tzinfo=VN_TZ).as_sql(compiler, connection)
+        return super().as_sql(compiler, connection, **extra_context)
+
+
+def _count_per_day_pair(dossiers: QuerySet[Dossier]) -> tuple[Counter, Counter]:
+    """Dossiers per day of receipt and per day of processing, in one pass over the rows."""
+    pairs = (
+        dossiers.annotate(received_day=VietnamDate("received_at"), finished_day=VietnamDate("finished_at"))
+        .values("received_day", "finished_day")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("received_day", "finished_day", "n")
+    )
+    received, finished = Counter(), Counter()
+    for received_day, finished_day, n in pairs:
+        received[_as_date(received_day)] += n
+        finished[_as_date(finished_day)] += n
+    return received, finished
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _average_days(dossiers: QuerySet[Dossier], processed: Q) -> Decimal | None:
     """Mean working days from receipt day to processing day (see the module docstring)."""
     done = dossiers.filter(processed).order_by()
-    received = _count_per_day(done, "received_at")
-    finished = _count_per_day(done, "finished_at")
+    received, finished = _count_per_day_pair(done)
     count = sum(finished.values())
     if not count:
         return None
