@@ -224,9 +224,7 @@ def backup_restore(*, archive: Path, force: bool) -> RestoreReport:
         _check_schema_known(database.get("migrations", {}))
         if not force:
             derived = _derived_tables(connection)
-            in_use = {
-                t: n for t, n in _row_counts(connection).items() if n and t not in BOOKKEEPING_TABLES | derived
-            }
+            in_use = {t: n for t, n in _row_counts(connection).items() if n and t not in BOOKKEEPING_TABLES | derived}
             if in_use:
                 sample = ", ".join(f"{t} ({n} dòng)" for t, n in sorted(in_use.items())[:5])
                 raise BackupError(
