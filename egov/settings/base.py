@@ -292,6 +292,10 @@ PAYMENT_GATEWAY_SECRET = env.str("PAYMENT_GATEWAY_SECRET")
 # A pending payment not confirmed within this many minutes is expired by the reconciliation task.
 PAYMENT_EXPIRE_MINUTES = env.int("PAYMENT_EXPIRE_MINUTES", 24 * 60, minimum=5, maximum=30 * 24 * 60)
 
+# --- Feedback and complaints --------------------------------------------------------------------
+# Working days an agency has to answer a citizen's feedback (see apps/feedback/deadlines.py).
+FEEDBACK_ANSWER_WORKING_DAYS = env.int("FEEDBACK_ANSWER_WORKING_DAYS", 10, minimum=1, maximum=90)
+
 # --- Demo data ----------------------------------------------------------------------------------
 # How many one-stop dossiers the demo makes (through the actions; about 10 per second).
 DEMO_DOSSIERS = env.int("DEMO_DOSSIERS", 1600, minimum=0)
