@@ -426,14 +426,46 @@ def _instantiate_steps(dossier: Dossier, at: datetime, calendar) -> tuple[list[D
             started.append(made)
         steps.append(made)
     DossierStep.objects.bulk_create(steps)
-    others = {s.agency_id for s in started if s.agency_id != receiving.pk}
-    if others:  # the agencies of the started steps, to let the other ones open the dossier
-        agencies = Agency.objects.select_related("parent").in_bulk(others)
-        for step in started:
-            if step.agency_id in agencies:
-                step.agency = agencies[step.agency_id]
-    _grant_steps_access(dossier, started, fresh=True)
+    _grant_fresh_access(dossier, started)
     return intake, (started[0] if started else None)
+
+
+def _grant_fresh_access(dossier: Dossier, started: list[DossierStep]) -> None:
+    """Let the other agencies of the steps started at receipt open the dossier (none has yet):
+    their home agencies read in one query of ids, the grants written in one INSERT."""
+    from apps.accounts.models import AccessGrant
+
+    receiving = dossier.receiving_agency
+    others = {s.agency_id for s in started if s.agency_id != receiving.pk}
+    if not others:
+        return
+    homes: dict[int, int] = {}
+    for pk, kind, parent_id, parent_kind, grandparent_id in Agency.objects.filter(pk__in=others).values_list(
+        "pk", "kind", "parent_id", "parent__kind", "parent__parent_id"
+    ):
+        if kind == Agency.Kind.AGENCY or parent_id is None:
+            homes[pk] = pk
+        elif parent_kind == Agency.Kind.AGENCY or grandparent_id is None:
+            homes[pk] = parent_id
+        else:  # a unit of a unit: walk up the rest of the way
+            homes[pk] = home_agency(Agency.objects.get(pk=pk)).pk
+    seen = {home_agency(receiving).pk}
+    grants = []
+    for step in started:
+        grantee_id = homes.get(step.agency_id)
+        if grantee_id is None or grantee_id in seen:
+            continue
+        seen.add(grantee_id)
+        grants.append(
+            AccessGrant(
+                grantee_id=grantee_id,
+                target_type=GRANT_TYPE,
+                target_uuid=dossier.uuid,
+                can_change=True,
+                reason=f"Bước “{step.name}” của hồ sơ {dossier.code}",
+            )
+        )
+    AccessGrant.objects.bulk_create(grants)
 
 
 def _step_start(dossier: Dossier, step: DossierStep, start: datetime, calendar) -> None:
@@ -444,8 +476,8 @@ def _step_start(dossier: Dossier, step: DossierStep, start: datetime, calendar) 
         step.due_at = dossier.due_at  # a step never runs past the dossier's own appointment
 
 
-def _grant_steps_access(dossier: Dossier, steps: list[DossierStep], *, fresh: bool) -> None:
-    """Let the other agencies working on ``steps`` open the dossier (``fresh``: none has yet)."""
+def _grant_steps_access(dossier: Dossier, steps: list[DossierStep]) -> None:
+    """Let the other agencies working on ``steps`` open the dossier (once per agency)."""
     from apps.accounts.models import AccessGrant
 
     seen = {home_agency(dossier.receiving_agency).pk}
@@ -454,13 +486,12 @@ def _grant_steps_access(dossier: Dossier, steps: list[DossierStep], *, fresh: bo
         if grantee.pk in seen:
             continue
         seen.add(grantee.pk)
-        defaults = {"can_change": True, "reason": f"Bước “{step.name}” của hồ sơ {dossier.code}"}
-        if fresh:
-            AccessGrant.objects.create(grantee=grantee, target_type=GRANT_TYPE, target_uuid=dossier.uuid, **defaults)
-        else:
-            AccessGrant.objects.get_or_create(
-                grantee=grantee, target_type=GRANT_TYPE, target_uuid=dossier.uuid, defaults=defaults
-            )
+        AccessGrant.objects.get_or_create(
+            grantee=grantee,
+            target_type=GRANT_TYPE,
+            target_uuid=dossier.uuid,
+            defaults={"can_change": True, "reason": f"Bước “{step.name}” của hồ sơ {dossier.code}"},
+        )
 
 
 def _activate_group(dossier: Dossier, order: int, start: datetime, calendar) -> list[DossierStep]:
@@ -469,7 +500,7 @@ def _activate_group(dossier: Dossier, order: int, start: datetime, calendar) -> 
     for step in group:
         _step_start(dossier, step, start, calendar)
         step.save(update_fields=["state", "started_at", "due_at", "updated_at"])
-    _grant_steps_access(dossier, group, fresh=False)
+    _grant_steps_access(dossier, group)
     return group
 
 

@@ -48,12 +48,10 @@ def procedure_version_in_force(procedure: Procedure, on: date | datetime | None 
     A dossier received at ``on`` is received under this version and keeps it.
     """
     day = _day(on)
-    return (
-        ProcedureVersion.objects.filter(_in_force_on(day), procedure=procedure)
-        .select_related("procedure")
-        .order_by("-valid_from")
-        .first()
-    )
+    version = ProcedureVersion.objects.filter(_in_force_on(day), procedure=procedure).order_by("-valid_from").first()
+    if version is not None:
+        version.procedure = procedure  # the caller's instance: no join, no second read
+    return version
 
 
 def procedures_for_agency(agency: Agency, on: date | None = None) -> QuerySet[Procedure]:
