@@ -1,11 +1,9 @@
 """Two officials acting on dossiers at the same moment, in real threads with their own connections
 (row locks on PostgreSQL, serialised writers on SQLite)."""
 
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection
 
 from apps.accounts.actions import official_create
 from apps.accounts.roles import Role
@@ -13,34 +11,11 @@ from apps.dossiers import actions
 from apps.dossiers.errors import DossierError
 from apps.dossiers.models import Dossier, DossierEvent, DossierStep
 from apps.dossiers.statuses import Status
+from tests.concurrency import at_once
 
 from .conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def at_once(*calls):
-    """Run each call in its own thread, released together; return (results, errors) by call."""
-    barrier = threading.Barrier(len(calls), timeout=30)
-    results: list = [None] * len(calls)
-    errors: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except BaseException as error:  # reported to the main thread, which checks it
-            errors[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 def colleague(world, agency, role, username):

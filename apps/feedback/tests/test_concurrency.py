@@ -1,42 +1,16 @@
 """Two people acting on the same feedback or dossier at the same moment, in real threads with their
 own connections (row locks on PostgreSQL, serialised writers on SQLite)."""
 
-import threading
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 
 from apps.audit.models import AuditEvent
 from apps.feedback import actions
 from apps.feedback.errors import FeedbackError
 from apps.feedback.models import DossierRating, Feedback, FeedbackState, RatingLevel
+from tests.concurrency import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def at_once(*calls):
-    """Run each call in its own thread, released together; return (results, errors) by call."""
-    barrier = threading.Barrier(len(calls), timeout=30)
-    results: list = [None] * len(calls)
-    errors: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except BaseException as error:  # reported to the main thread, which checks it
-            errors[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 def test_two_officials_answering_at_once_one_wins(world):

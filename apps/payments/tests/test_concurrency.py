@@ -1,43 +1,18 @@
 """Two callbacks for one payment at the same moment, in real threads with their own connections
 (row locks on PostgreSQL, serialised writers on SQLite): one settles, the other is a replay."""
 
-import threading
 from urllib.parse import urlencode
 
 import pytest
-from django.db import connection
 
 from apps.audit.models import AuditEvent
 from apps.payments.actions import payment_callback_receive, payment_create
 from apps.payments.gateways import sandbox_secret, signed_fields
 from apps.payments.models import CallbackLog, Method, Payment, State
 from apps.payments.reconciliation import reconcile_run
+from tests.concurrency import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def at_once(*calls):
-    """Run each call in its own thread, released together; return (results, errors) by call."""
-    barrier = threading.Barrier(len(calls), timeout=30)
-    results: list = [None] * len(calls)
-    errors: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except BaseException as error:  # reported to the main thread, which checks it
-            errors[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 def test_two_callbacks_at_once_settle_the_payment_once(world, lodge, db_vendor):

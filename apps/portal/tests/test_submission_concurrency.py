@@ -2,10 +2,7 @@
 running), in real threads with their own connections: one dossier (row lock on PostgreSQL,
 serialised writers on SQLite)."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -13,33 +10,11 @@ from apps.core.uploads import upload_check
 from apps.dossiers.models import Dossier, DossierDocument
 from apps.portal.models import SubmissionDraft
 from apps.portal.submission.actions import draft_create, draft_file_attach, draft_save
+from tests.concurrency import at_once
 
 from .conftest import pdf_upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def at_once(*calls):
-    barrier = threading.Barrier(len(calls), timeout=30)
-    results: list = [None] * len(calls)
-    errors: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except BaseException as error:  # reported to the main thread, which checks it
-            errors[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 @pytest.fixture
