@@ -9,8 +9,8 @@ its extension follows the content. Finally the bytes go to the antivirus hook: a
 daemon (``INSTREAM``) when ``EGOV_CLAMD_ADDRESS`` is set; otherwise the hook says it scanned nothing.
 
 ``upload_check`` returns a ``CheckedFile`` holding the bytes to store; callers store those bytes
-(``CheckedFile.as_upload()``), not the original upload. The dossiers' ``files.document_file_check``
-keeps its own narrower checks for its callers and may delegate here later (core has no dependency).
+(``CheckedFile.as_upload()``), not the original upload. The dossier actions check every file they
+store through it (``apps/dossiers/files.py``).
 """
 
 import hashlib

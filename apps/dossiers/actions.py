@@ -8,12 +8,12 @@ wins and the other is told the dossier changed. Each writes the processing trail
 in its transaction, and schedules notifications to the applicant on commit.
 """
 
-import hashlib
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -219,15 +219,11 @@ def _store_documents(dossier: Dossier, documents: list[DocumentInput], *, kind: 
             uploaded_by=actor if actor is not None and actor.is_authenticated else None,
         )
         if item.file is not None:
-            content_type = document_file_check(item.file)
-            digest = hashlib.sha256()
-            for chunk in item.file.chunks():
-                digest.update(chunk)
-            item.file.seek(0)
-            document.content_type = content_type
-            document.size = item.file.size
-            document.sha256 = digest.hexdigest()
-            document.file.save(item.file.name, item.file, save=False)
+            checked = document_file_check(item.file)  # the bytes to keep: a PDF as given, an image re-encoded
+            document.content_type = checked.content_type
+            document.size = checked.size
+            document.sha256 = checked.sha256
+            document.file.save(checked.name, ContentFile(checked.content), save=False)
         stored.append(document)
     return DossierDocument.objects.bulk_create(stored)
 

@@ -161,3 +161,27 @@ def test_documents_are_added_only_by_the_applicant_or_the_agencies_at_work(world
         actor=world.desk, dossier=dossier, documents=[actions.DocumentInput(name="Giấy tờ thêm", paper_only=True)]
     )
     assert [d.name for d in added] == ["Giấy tờ thêm"]
+
+
+def test_a_photo_attached_by_the_desk_is_stored_without_its_metadata(world, register, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    exif = Image.Exif()
+    exif[0x8825] = {2: (21.0, 20.0, 0.0)}  # GPS latitude: where the photo was taken
+    exif[0x010F] = "Máy ảnh của ông Khánh"
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(out, format="JPEG", exif=exif)
+    photo = SimpleUploadedFile("ảnh chụp/../giấy tờ.jpg", out.getvalue(), content_type="image/jpeg")
+
+    (document,) = actions.dossier_add_documents(
+        actor=world.desk, dossier=register(), documents=[actions.DocumentInput(name="Ảnh giấy tờ", file=photo)]
+    )
+
+    with document.file.open("rb") as stored, Image.open(stored) as image:
+        assert not image.getexif()
+    assert "/" not in document.file.name.rsplit("/", 1)[-1] and ".." not in document.file.name
+    assert document.content_type == "image/jpeg"
