@@ -4,10 +4,11 @@ import json
 import uuid as uuid_module
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.core.logs import request_id_var
+from apps.core.rows import rows_insert
 
 from .context import client_ip_var
 from .models import AuditChainHead, AuditEvent, canonical_json, chain_hash
@@ -154,10 +155,9 @@ def audit_append(events: list[AuditEvent]) -> list[AuditEvent]:
             event.hash = previous = chain_hash(event.prev_hash, event.hashed_fields())
             event.actor_search = actor_search_key(event.actor_username, event.actor_name)
             event.target_search = target_search_key(event.target_label)
-        if len(events) == 1:
-            events[0].save(force_insert=True)
-        else:  # the model's own manager refuses bulk writes, which would go around the chain
-            models.QuerySet(AuditEvent).bulk_create(events)
+        # The model's own manager refuses bulk writes, which would go around the chain: this is
+        # the one place that writes events, chained just above.
+        rows_insert(events)
         head.seq, head.hash, head.occurred_at = seq, previous, occurred_at
         head.save(update_fields=["seq", "hash", "occurred_at"])
     return events

@@ -22,10 +22,11 @@ from apps.accounts.roles import Role
 from apps.accounts.selectors import home_agency
 from apps.audit.actions import audit_append, audit_event_build, audit_record
 from apps.core.folding import fold_text
+from apps.core.rows import rows_insert
 from apps.core.working_days import VN_TZ, get_calendar
 from apps.organizations.models import Agency
 from apps.procedures.actions import procedure_version_mark_in_use
-from apps.procedures.models import ClockRule, Procedure, RoutingStep
+from apps.procedures.models import ClockRule, Procedure, ProcedureVersion, RoutingStep
 from apps.procedures.selectors import (
     clock_rule_for,
     procedure_offered_by,
@@ -163,13 +164,13 @@ def _record(
     if defer is not None:
         defer.append((event, audit))
         return event
-    event.save(force_insert=True)
+    rows_insert([event])
     audit_append([audit])
     return event
 
 
 def _flush(trail: list) -> None:
-    DossierEvent.objects.bulk_create([event for event, _ in trail])
+    rows_insert([event for event, _ in trail])
     audit_append([audit for _, audit in trail])
 
 
@@ -225,7 +226,7 @@ def _store_documents(dossier: Dossier, documents: list[DocumentInput], *, kind: 
             document.sha256 = checked.sha256
             document.file.save(checked.name, ContentFile(checked.content), save=False)
         stored.append(document)
-    return DossierDocument.objects.bulk_create(stored)
+    return rows_insert(stored)
 
 
 def _check_applicant(applicant: ApplicantInput) -> None:
@@ -321,7 +322,7 @@ def _register(
         idempotency_key=idempotency_key,
         at=at,
     )
-    dossier.save(force_insert=True)
+    rows_insert([dossier])
     _store_documents(dossier, documents, kind=DossierDocument.Kind.SUBMITTED, actor=actor)
     _record(
         dossier,
@@ -336,8 +337,18 @@ def _register(
     return dossier, True
 
 
-def _offered_version(procedure: Procedure, receiving_agency: Agency, at: datetime):
-    version = procedure_version_in_force(procedure, at)
+def _offered_version(procedure: Procedure, receiving_agency: Agency, at: datetime, version=None):
+    """The version the dossier is received under: the one in force at ``at``, read here, or the one
+    the caller has just read for its form (checked against its own dates: versions of a procedure
+    never overlap, publishing one ends the one before)."""
+    if version is None:
+        version = procedure_version_in_force(procedure, at)
+    elif version.procedure_id != procedure.pk or not version.in_force_on(at.astimezone(VN_TZ).date()):
+        raise DossierError(
+            DossierErrorCode.PROCEDURE_NOT_OFFERED,
+            f"Phiên bản {version.number} không phải phiên bản đang có hiệu lực của thủ tục “{procedure.name}”; "
+            "hãy mở lại trang tiếp nhận.",
+        )
     if version is None or not procedure_offered_by(procedure, version, receiving_agency):
         raise DossierError(
             DossierErrorCode.PROCEDURE_NOT_OFFERED, f"{receiving_agency} không tiếp nhận thủ tục “{procedure.name}”."
@@ -421,7 +432,7 @@ def _instantiate_steps(dossier: Dossier, at: datetime, calendar) -> tuple[list[D
             _step_start(dossier, made, dossier.clock_started_at, calendar)
             started.append(made)
         steps.append(made)
-    DossierStep.objects.bulk_create(steps)
+    rows_insert(steps)
     _grant_fresh_access(dossier, started)
     return intake, (started[0] if started else None)
 
@@ -461,7 +472,7 @@ def _grant_fresh_access(dossier: Dossier, started: list[DossierStep]) -> None:
                 reason=f"Bước “{step.name}” của hồ sơ {dossier.code}",
             )
         )
-    AccessGrant.objects.bulk_create(grants)
+    rows_insert(grants)
 
 
 def _step_start(dossier: Dossier, step: DossierStep, start: datetime, calendar) -> None:
@@ -530,10 +541,14 @@ def dossier_intake(
     documents: list[DocumentInput] | None = None,
     idempotency_key: str | None = None,
     at: datetime | None = None,
+    version: ProcedureVersion | None = None,
 ) -> Dossier:
     """Register and receive a complete dossier in one go (the desk takes a paper dossier, or a
     partner system sends one): ``dossier_register`` then ``dossier_receive``, the same rows, trail
-    and audit events, without reading back the dossier this transaction has just made."""
+    and audit events, without reading back the dossier this transaction has just made.
+
+    ``version``: the version in force the caller has just read to check the documents against (the
+    desk form, the API), so it is not read twice; it must still be in force at ``at``."""
     documents = documents or []
     if idempotency_key:
         existing = Dossier.objects.filter(idempotency_key=idempotency_key).first()
@@ -542,7 +557,7 @@ def dossier_intake(
                 return existing
             return dossier_receive(actor=actor, dossier=existing, at=at)
     at = at or _now()
-    version = _offered_version(procedure, receiving_agency, at)
+    version = _offered_version(procedure, receiving_agency, at, version)
     _check_applicant(applicant)
     _require_role(actor, receiving_agency, RECEIVING_ROLES)
     _check_complete(version, {d.requirement_id for d in documents if d.requirement_id})
@@ -571,7 +586,7 @@ def dossier_intake(
     # The dossier is written once, already received: code, register number and clock first.
     calendar = get_calendar()
     from_status = _receipt_fill(dossier, actor=actor, at=at, calendar=calendar)
-    dossier.save(force_insert=True)
+    rows_insert([dossier])
     _store_documents(dossier, documents, kind=DossierDocument.Kind.SUBMITTED, actor=actor)
     _receipt_route(dossier, actor=actor, at=at, calendar=calendar, from_status=from_status, defer=trail)
     _flush(trail)

@@ -17,7 +17,7 @@ from ninja.errors import HttpError
 from apps.core.folding import fold_text
 from apps.core.working_days import VN_TZ
 from apps.procedures.models import Procedure
-from apps.procedures.selectors import procedure_version_in_force
+from apps.procedures.selectors import procedure_version_in_force, version_content
 
 from . import actions
 from .errors import DossierError, DossierErrorCode
@@ -76,7 +76,7 @@ def _status_label(status: int) -> str:
 # --- intake -------------------------------------------------------------------------------------
 def _documents(names: list[str], version) -> list[actions.DocumentInput]:
     """Paper documents by name; a name equal to a requirement (folded) ticks that requirement."""
-    requirements = {fold_text(r.name): r.id for r in version.documents.all()} if version is not None else {}
+    requirements = {fold_text(r.name): r.id for r in version_content(version).requirements} if version else {}
     return [
         actions.DocumentInput(name=name, requirement_id=requirements.get(fold_text(name)), paper_only=True)
         for name in names
@@ -108,6 +108,7 @@ def intake(request: HttpRequest, payload: IntakeIn):
         key = hashlib.sha256(f"api:{user.uuid}:{payload.idempotency_key}".encode()).hexdigest()
     created = key is None or not Dossier.objects.filter(idempotency_key=key).exists()
     applicant = payload.applicant
+    version = procedure_version_in_force(procedure)
     dossier = actions.dossier_intake(
         actor=user,
         procedure=procedure,
@@ -122,8 +123,9 @@ def intake(request: HttpRequest, payload: IntakeIn):
         ),
         channel=Channel.DESK,
         subject=payload.subject,
-        documents=_documents(payload.documents, procedure_version_in_force(procedure)),
+        documents=_documents(payload.documents, version),
         idempotency_key=key,
+        version=version,
     )
     body = {
         "code": dossier.code,

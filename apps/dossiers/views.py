@@ -108,7 +108,7 @@ def intake(request):
     form = forms.IntakeForm(request.POST, request.FILES, procedures=procedures, version=version)
     if form.is_valid():
         try:
-            dossier = _intake_run(request.user, form, procedure, agency)
+            dossier = _intake_run(request.user, form, procedure, agency, version)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -127,7 +127,7 @@ def _intake_message(dossier) -> str:
     return ASKED if dossier.status == Status.SUPPLEMENT_REQUESTED else REFUSED
 
 
-def _intake_run(actor, form: forms.IntakeForm, procedure, agency):
+def _intake_run(actor, form: forms.IntakeForm, procedure, agency, version):
     """Register and decide in one transaction: an outcome refused leaves no dossier behind."""
     data = form.cleaned_data
     outcome = data["ket_qua"]
@@ -141,7 +141,7 @@ def _intake_run(actor, form: forms.IntakeForm, procedure, agency):
         "documents": form.documents(),
     }
     if outcome == forms.Outcome.RECEIVE:
-        dossier = actions.dossier_intake(**lodged)
+        dossier = actions.dossier_intake(**lodged, version=version)  # the version the form was checked against
         dossier.refresh_from_db()
         return dossier
     with transaction.atomic():

@@ -8,6 +8,7 @@ key to the version it was received under; once it does, the version is ``in_use`
 or its children may change — a change is a new version (``procedure_version_publish``).
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.db import models
@@ -222,6 +223,10 @@ class ProcedureVersion(BaseModel):
     def __str__(self) -> str:
         end = f"{self.valid_to:%d/%m/%Y}" if self.valid_to else "nay"
         return f"{self.procedure.name} — phiên bản {self.number} ({self.valid_from:%d/%m/%Y} – {end})"
+
+    def in_force_on(self, day: date) -> bool:
+        """Whether ``day`` falls in this version's dates (the rule of ``procedure_version_in_force``)."""
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
 
     @property
     def deadline_hours(self) -> Decimal:

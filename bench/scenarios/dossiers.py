@@ -134,7 +134,7 @@ def intake_vs_bare(run: Run) -> Iterator[Figure]:
             documents = [
                 DocumentInput(name=r.name, requirement_id=r.id, paper_only=True) for r in version.documents.all()
             ]
-            offers.append((procedure, documents))
+            offers.append((procedure, version, documents))
     if not offers:
         raise BenchError(f"dossier.intake: {agency} không tiếp nhận thủ tục nào.")
     rng = random.Random("bench-intake")
@@ -145,7 +145,7 @@ def intake_vs_bare(run: Run) -> Iterator[Figure]:
         started = time.perf_counter()
         with notifications.silenced():
             while (elapsed := time.perf_counter() - started) < seconds or not ids:
-                procedure, documents = offers[next(counter) % len(offers)]
+                procedure, version, documents = offers[next(counter) % len(offers)]
                 dossier = actions.dossier_intake(
                     actor=desk,
                     procedure=procedure,
@@ -153,6 +153,7 @@ def intake_vs_bare(run: Run) -> Iterator[Figure]:
                     applicant=_person(rng, rng.randint(1950, 2005)),
                     channel=Channel.DESK,
                     documents=documents,
+                    version=version,  # as the desk page passes the version its form was checked against
                 )
                 ids.append(dossier.pk)
         return len(ids) / elapsed, ids

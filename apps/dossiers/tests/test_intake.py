@@ -2,6 +2,7 @@
 what either refuses and leaves nothing behind; the counters behind codes and register numbers."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from freezegun import freeze_time
@@ -14,11 +15,15 @@ from apps.core.folding import strip_marks
 from apps.dossiers import actions
 from apps.dossiers.actions import ApplicantInput
 from apps.dossiers.codes import MAX_PER_DAY, dossier_code_draw, register_number_draw
-from apps.dossiers.errors import DossierError
+from apps.dossiers.errors import DossierError, DossierErrorCode
 from apps.dossiers.models import Dossier, DossierCodeCounter, DossierDocument, DossierEvent, DossierStep
 from apps.dossiers.statuses import Channel, Status
+from apps.organizations.models import Agency
+from apps.procedures.actions import procedure_create, procedure_version_publish
+from apps.procedures.models import DeadlineUnit, ProcedureVersion
+from apps.procedures.specs import DocumentSpec, ProcedureSpec, VersionSpec
 
-from .conftest import full_documents
+from .conftest import building_permit_steps, full_documents
 
 pytestmark = pytest.mark.django_db
 APPLICANT = {"name": "Đặng Quốc Khánh", "phone": "0912345678", "id_number": "042090001234"}
@@ -31,9 +36,10 @@ def intake(world, **overrides):
         "receiving_agency": world.department,
         "applicant": ApplicantInput(**APPLICANT),
         "channel": Channel.DESK,
-        "documents": full_documents(world.procedure),
         **overrides,
     }
+    if "documents" not in arguments:
+        arguments["documents"] = full_documents(world.procedure)
     return actions.dossier_intake(**arguments)
 
 
@@ -185,3 +191,57 @@ def test_a_photo_attached_by_the_desk_is_stored_without_its_metadata(world, regi
         assert not image.getexif()
     assert "/" not in document.file.name.rsplit("/", 1)[-1] and ".." not in document.file.name
     assert document.content_type == "image/jpeg"
+
+
+@freeze_time("2026-11-16 09:00:00+07:00")
+def test_intake_under_the_version_the_desk_form_was_checked_against(world):
+    version = ProcedureVersion.objects.get(procedure=world.procedure)
+
+    dossier = intake(world, version=version)
+
+    assert dossier.version_id == version.pk and dossier.status == Status.RECEIVED
+
+
+@freeze_time("2026-11-16 09:00:00+07:00")
+def test_intake_under_a_version_no_longer_in_force_or_of_another_procedure_is_refused(world):
+    first = ProcedureVersion.objects.get(procedure=world.procedure)
+    procedure_version_publish(
+        actor=None,
+        procedure=world.procedure,
+        valid_from=date(2026, 11, 16),
+        version=VersionSpec(
+            deadline_value=Decimal(10),
+            deadline_unit=DeadlineUnit.WORKING_DAYS,
+            documents=[DocumentSpec(name="Đơn đề nghị", originals=1)],
+            steps=building_permit_steps(world.consulted),
+        ),
+    )
+    ended = ProcedureVersion.objects.get(pk=first.pk)  # as the next request reads it: ended yesterday
+    other = procedure_create(
+        actor=None,
+        spec=ProcedureSpec(
+            code="1.009995",
+            name="Cấp lại giấy phép xây dựng",
+            sector_code="XD",
+            level=world.department.level,
+            competent_category=Agency.Category.DEPARTMENT,
+            competent_agency=world.department,
+        ),
+        version=VersionSpec(
+            deadline_value=Decimal(10),
+            deadline_unit=DeadlineUnit.WORKING_DAYS,
+            documents=[DocumentSpec(name="Đơn đề nghị", originals=1)],
+            steps=building_permit_steps(world.consulted),
+        ),
+        valid_from=date(2020, 1, 1),
+    ).versions.get()
+    before = AuditEvent.objects.count()
+
+    for version in (ended, other):
+        with pytest.raises(DossierError, match="không phải phiên bản đang có hiệu lực") as refused:
+            intake(world, version=version, documents=[])
+        assert refused.value.code == DossierErrorCode.PROCEDURE_NOT_OFFERED
+
+    assert not Dossier.objects.exists()
+    assert AuditEvent.objects.count() == before
+    assert DossierCodeCounter.objects.filter(last__gt=0).count() == 0
