@@ -404,7 +404,7 @@ def _instantiate_steps(dossier: Dossier, at: datetime, calendar) -> tuple[list[D
     after = max((s.order for s in routing if s.kind == RoutingStep.Kind.INTAKE), default=0)
     first = min((s.order for s in routing if s.order > after), default=None)
     receiving = dossier.receiving_agency
-    steps, intake, started = [], [], []
+    steps, intake, started, kinds = [], [], [], {}
     for step in routing:
         agency_id = step.agency_id if step.target == RoutingStep.Target.AGENCY else receiving.pk
         made = DossierStep(
@@ -431,24 +431,29 @@ def _instantiate_steps(dossier: Dossier, at: datetime, calendar) -> tuple[list[D
         elif step.order == first:
             _step_start(dossier, made, dossier.clock_started_at, calendar)
             started.append(made)
+            kinds[agency_id] = step.agency_kind
         steps.append(made)
     rows_insert(steps)
-    _grant_fresh_access(dossier, started)
+    _grant_fresh_access(dossier, started, kinds)
     return intake, (started[0] if started else None)
 
 
-def _grant_fresh_access(dossier: Dossier, started: list[DossierStep]) -> None:
-    """Let the other agencies of the steps started at receipt open the dossier (none has yet):
-    their home agencies read in one query of ids, the grants written in one INSERT."""
+def _grant_fresh_access(dossier: Dossier, started: list[DossierStep], kinds: dict[int, str | None]) -> None:
+    """Let the other agencies of the steps started at receipt open the dossier (none has yet), the
+    grants written in one INSERT. An agency (``kinds``: from the routing) is its own home; the home
+    of an internal unit is read, in one query of ids, from the agency tree as it stands."""
     from apps.accounts.models import AccessGrant
 
     receiving = dossier.receiving_agency
     others = {s.agency_id for s in started if s.agency_id != receiving.pk}
     if not others:
         return
-    homes: dict[int, int] = {}
-    for pk, kind, parent_id, parent_kind, grandparent_id in Agency.objects.filter(pk__in=others).values_list(
-        "pk", "kind", "parent_id", "parent__kind", "parent__parent_id"
+    homes = {pk: pk for pk in others if kinds.get(pk) == Agency.Kind.AGENCY}
+    units = others - homes.keys()
+    for pk, kind, parent_id, parent_kind, grandparent_id in (
+        Agency.objects.filter(pk__in=units).values_list("pk", "kind", "parent_id", "parent__kind", "parent__parent_id")
+        if units
+        else ()
     ):
         if kind == Agency.Kind.AGENCY or parent_id is None:
             homes[pk] = pk

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.core.folding import fold_text
@@ -103,7 +103,9 @@ def procedure_offered_by(procedure: Procedure, version: ProcedureVersion, agency
 
 @dataclass(frozen=True)
 class VersionContent:
-    """A version's checklist and routing steps (the steps without their agencies loaded)."""
+    """A version's checklist and routing steps (the steps without their agencies loaded; each step
+    has ``agency_kind``, the kind of its fixed agency — an agency or an internal unit, which an
+    agency keeps for life — or None for a step of the receiving agency)."""
 
     requirements: tuple
     steps: tuple
@@ -125,7 +127,7 @@ def version_content(version: ProcedureVersion) -> VersionContent:
         return cached
     content = VersionContent(
         requirements=tuple(version.documents.all()),
-        steps=tuple(version.steps.order_by("order", "position")),
+        steps=tuple(version.steps.annotate(agency_kind=F("agency__kind")).order_by("order", "position")),
     )
     if version.in_use:
         _CONTENT_CACHE[version.uuid] = content

@@ -8,6 +8,8 @@ import pytest
 from freezegun import freeze_time
 
 from apps.accounts.models import AccessGrant
+from apps.accounts.roles import Role
+from apps.accounts.tests.factories import AgencyFactory, UnitFactory
 from apps.audit.models import AuditEvent
 from apps.audit.verification import audit_chain_verify
 from apps.core.errors import DomainError
@@ -20,8 +22,8 @@ from apps.dossiers.models import Dossier, DossierCodeCounter, DossierDocument, D
 from apps.dossiers.statuses import Channel, Status
 from apps.organizations.models import Agency
 from apps.procedures.actions import procedure_create, procedure_version_publish
-from apps.procedures.models import DeadlineUnit, ProcedureVersion
-from apps.procedures.specs import DocumentSpec, ProcedureSpec, VersionSpec
+from apps.procedures.models import DeadlineUnit, ProcedureVersion, RoutingStep
+from apps.procedures.specs import DocumentSpec, ProcedureSpec, StepSpec, VersionSpec
 
 from .conftest import building_permit_steps, full_documents
 
@@ -245,3 +247,69 @@ def test_intake_under_a_version_no_longer_in_force_or_of_another_procedure_is_re
     assert not Dossier.objects.exists()
     assert AuditEvent.objects.count() == before
     assert DossierCodeCounter.objects.filter(last__gt=0).count() == 0
+
+
+@freeze_time("2026-11-16 09:00:00+07:00")
+def test_grants_go_to_the_home_agencies_of_the_steps_started_at_receipt(world):
+    """An agency is its own home (its kind comes with the routing); a unit's home is read; the
+    receiving agency's own unit gets no grant."""
+    justice = AgencyFactory("Sở Tư pháp Hà Tĩnh", identifier="000.00.17.H27")
+    land_office = UnitFactory(world.consulted, "Chi cục Quản lý đất đai", identifier="000.01.15.H27")
+    procedure = procedure_create(
+        actor=None,
+        spec=ProcedureSpec(
+            code="1.009996",
+            name="Thẩm định hồ sơ liên thông",
+            sector_code="XD",
+            level=world.department.level,
+            competent_category=Agency.Category.DEPARTMENT,
+            competent_agency=world.department,
+        ),
+        version=VersionSpec(
+            deadline_value=Decimal(10),
+            deadline_unit=DeadlineUnit.WORKING_DAYS,
+            documents=[DocumentSpec(name="Đơn đề nghị", originals=1)],
+            steps=[
+                StepSpec(1, RoutingStep.Kind.INTAKE, "Tiếp nhận", Role.DESK_OFFICER, Decimal("0.5")),
+                StepSpec(
+                    2,
+                    RoutingStep.Kind.APPRAISAL,
+                    "Thẩm định",
+                    Role.HANDLER,
+                    Decimal(4),
+                    target=RoutingStep.Target.AGENCY,
+                    agency=world.unit,
+                ),
+                StepSpec(
+                    2,
+                    RoutingStep.Kind.CONSULTATION,
+                    "Ý kiến về đất đai",
+                    Role.HANDLER,
+                    Decimal(2),
+                    target=RoutingStep.Target.AGENCY,
+                    agency=land_office,
+                    is_lead=False,
+                ),
+                StepSpec(
+                    2,
+                    RoutingStep.Kind.CONSULTATION,
+                    "Ý kiến pháp lý",
+                    Role.HANDLER,
+                    Decimal(2),
+                    target=RoutingStep.Target.AGENCY,
+                    agency=justice,
+                    is_lead=False,
+                ),
+                StepSpec(3, RoutingStep.Kind.RETURN, "Trả kết quả", Role.DESK_OFFICER, Decimal("0.5")),
+            ],
+        ),
+        valid_from=date(2020, 1, 1),
+    )
+    version = procedure.versions.get()
+    documents = [actions.DocumentInput(name=r.name, requirement_id=r.id) for r in version.documents.all()]
+
+    for _ in range(2):  # the second time under the version in use, its routing from the process cache
+        dossier = intake(world, procedure=procedure, documents=documents, version=version)
+        version.refresh_from_db()
+        grants = set(AccessGrant.objects.filter(target_uuid=dossier.uuid).values_list("grantee_id", flat=True))
+        assert grants == {world.consulted.pk, justice.pk}
