@@ -206,27 +206,40 @@ def _require_applicant_or_role(actor, dossier: Dossier) -> None:
 
 
 def _store_documents(dossier: Dossier, documents: list[DocumentInput], *, kind: str, actor) -> list[DossierDocument]:
-    stored = []
+    """The documents' rows, and their files in storage. Every name and file is checked before any
+    byte is written, and files written are removed again if the rows cannot be; a transaction that
+    rolls back later leaves its files to ``files.orphan_files_sweep``."""
+    checked = []
     for item in documents:
         name = " ".join((item.name or "").split())[:500]
         if not name:
             raise DossierError(DossierErrorCode.CHECKLIST_INCOMPLETE, "Mỗi giấy tờ cần có tên.")
-        document = DossierDocument(
-            dossier=dossier,
-            kind=kind,
-            requirement_id=item.requirement_id,
-            name=name,
-            paper_only=item.paper_only or item.file is None,
-            uploaded_by=actor if actor is not None and actor.is_authenticated else None,
-        )
-        if item.file is not None:
-            checked = document_file_check(item.file)  # the bytes to keep: a PDF as given, an image re-encoded
-            document.content_type = checked.content_type
-            document.size = checked.size
-            document.sha256 = checked.sha256
-            document.file.save(checked.name, ContentFile(checked.content), save=False)
-        stored.append(document)
-    return rows_insert(stored)
+        # the bytes to keep: a PDF as given, an image re-encoded
+        checked.append((item, name, document_file_check(item.file) if item.file is not None else None))
+    stored, written = [], []
+    try:
+        for item, name, content in checked:
+            document = DossierDocument(
+                dossier=dossier,
+                kind=kind,
+                requirement_id=item.requirement_id,
+                name=name,
+                paper_only=item.paper_only or content is None,
+                uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+            )
+            if content is not None:
+                document.content_type = content.content_type
+                document.size = content.size
+                document.sha256 = content.sha256
+                document.file.save(content.name, ContentFile(content.content), save=False)
+                written.append(document.file.name)
+            stored.append(document)
+        return rows_insert(stored)
+    except BaseException:
+        storage = DossierDocument._meta.get_field("file").storage
+        for name in written:
+            storage.delete(name)
+        raise
 
 
 def _check_applicant(applicant: ApplicantInput) -> None:
