@@ -236,3 +236,14 @@ def test_production_with_everything_set_passes_check_and_is_hardened(tmp_path):
         "ALLOWED_HOSTS": ["dichvucong.hatinh.gov.vn"],
     }
     assert SECRET_KEY not in shown.stdout + shown.stderr + checked.stdout + checked.stderr
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_do_not_compile_plans_with_jit():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is a PostgreSQL setting; this runs in the PostgreSQL half of make test")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

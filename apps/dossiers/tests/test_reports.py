@@ -467,3 +467,26 @@ def test_page_query_count_does_not_grow_with_the_dossiers(client, world, django_
     assert five.context["stats"].totals.new == 5
     assert sixty.context["stats"].totals.new == 60
     assert len(with_five) <= 20
+
+
+@pytest.mark.parametrize(
+    ("moment", "day"),
+    [
+        ("2026-11-16T16:59:59+00:00", date(2026, 11, 16)),  # 23:59:59 in Hà Tĩnh
+        ("2026-11-16T17:00:00+00:00", date(2026, 11, 17)),  # midnight in Hà Tĩnh
+        ("2026-12-31T17:00:00+00:00", date(2027, 1, 1)),
+        ("2026-03-08T02:30:00+07:00", date(2026, 3, 8)),
+    ],
+)
+def test_the_database_gives_the_vietnamese_day_of_a_moment(moment, day):
+    from datetime import datetime
+
+    from apps.core.models import TaskProgress
+    from apps.dossiers.reports.selectors import VietnamDate
+
+    made = TaskProgress.objects.create(kind="t", label="t", created_at=datetime.fromisoformat(moment))
+
+    value = (
+        TaskProgress.objects.filter(pk=made.pk).annotate(day=VietnamDate("created_at")).values_list("day", flat=True)
+    )
+    assert str(value.get()) == day.isoformat()
