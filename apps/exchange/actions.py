@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.accounts.selectors import scope_for_permission
 from apps.audit.actions import audit_record
 from apps.organizations.models import Agency
 
@@ -29,6 +30,7 @@ from .edxml import (
 )
 from .errors import ExchangeError, ExchangeErrorCode
 from .models import IncomingPackage, Kind, OutgoingPackage, PackageStatus, QuarantinedPackage
+from .selectors import SEND_PERMISSION
 from .xmldsig import envelope_sign, envelope_verify
 
 MAX_ATTEMPTS = 8
@@ -71,6 +73,18 @@ def _require_identifier(agency: Agency) -> None:
         )
 
 
+def _require_acting_for(actor, agency: Agency) -> None:
+    """An official acts on exchange for ``agency`` only with the right to send within its scope
+    (the pages check it too; the actions hold it for every caller). No actor: the platform itself."""
+    if actor is None:
+        return
+    scope = scope_for_permission(actor, SEND_PERMISSION) if getattr(actor, "is_authenticated", False) else set()
+    if scope is not None and agency.pk not in scope:
+        raise ExchangeError(
+            ExchangeErrorCode.NOT_ALLOWED, f"Bạn không có quyền gửi, trả lời văn bản liên thông thay cho {agency.name}."
+        )
+
+
 def _schedule_receipt(direction: str, package) -> None:
     from .tasks import receipt_seal
 
@@ -104,6 +118,7 @@ def package_send(*, actor, agency: Agency, package: Package) -> list[OutgoingPac
             ExchangeErrorCode.FIELD_INVALID,
             f"Cơ quan gửi trong gói tin ({package.sender.organ_id}) không phải là {agency.name} ({agency.identifier}).",
         )
+    _require_acting_for(actor, agency)
     now = timezone.now()
     for recipient in package.recipients:
         if transports.transport_for(recipient.organ_id) is None:
@@ -438,6 +453,7 @@ def incoming_status_send(
 ) -> OutgoingPackage:
     """Answer the sender about a received package (đã tiếp nhận, đã phân công, hoàn thành …)."""
     incoming = IncomingPackage.objects.select_for_update().select_related("agency").get(pk=incoming.pk)
+    _require_acting_for(actor, incoming.agency)
     if status_code not in ANSWERS:
         raise ExchangeError(
             ExchangeErrorCode.STATUS_NOT_ALLOWED,
@@ -484,6 +500,7 @@ def incoming_status_send(
 def package_recall_request(*, actor, outgoing: OutgoingPackage, reason: str) -> OutgoingPackage:
     """Ask the recipient to give a sent document back (status 13); it answers 15 or 16."""
     outgoing = OutgoingPackage.objects.select_for_update().select_related("agency").get(pk=outgoing.pk)
+    _require_acting_for(actor, outgoing.agency)
     if outgoing.kind != Kind.DOCUMENT or outgoing.state != OutgoingPackage.State.SENT:
         raise ExchangeError(ExchangeErrorCode.STATUS_NOT_ALLOWED, "Chỉ yêu cầu lấy lại văn bản đã gửi tới nơi.")
     if not reason.strip():

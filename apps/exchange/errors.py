@@ -22,6 +22,7 @@ class ExchangeErrorCode(StrEnum):
     STATUS_NOT_ALLOWED = "status_not_allowed"
     TRANSPORT_FAILED = "transport_failed"
     SIGNATURE_INVALID = "signature_invalid"
+    NOT_ALLOWED = "not_allowed"
 
 
 class ExchangeError(DomainError):

@@ -7,6 +7,8 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 import pytest
 from django.utils import timezone
 
+from apps.accounts.roles import Role
+from apps.accounts.tests.factories import UserFactory
 from apps.audit.models import AuditEvent
 from apps.exchange import transports
 from apps.exchange.actions import (
@@ -312,3 +314,32 @@ def test_the_sender_recalls_a_document_and_the_recipient_gives_it_back(
     with pytest.raises(ExchangeError) as caught:
         package_recall_request(actor=commune_clerk, outgoing=sent, reason="Lần nữa")
     assert caught.value.code == ExchangeErrorCode.DUPLICATE
+
+
+def test_an_official_acts_on_exchange_only_for_an_agency_in_the_scope_of_the_right_to_send(
+    commune, commune_clerk, province, province_clerk
+):
+    package_send(actor=commune_clerk, agency=commune, package=make_package())
+    outbox_run()
+    incoming = IncomingPackage.objects.get()
+    sent = _document("H27.31-2026-0001")
+    reader = UserFactory(full_name="Cán Bộ Chỉ Xem", roles=[Role.HANDLER], agency=province)
+    before = (AuditEvent.objects.count(), OutgoingPackage.objects.count())
+
+    refused = [
+        lambda: package_send(
+            actor=province_clerk, agency=commune, package=make_package(document_id="H27.31-2026-0002")
+        ),
+        lambda: incoming_status_send(actor=commune_clerk, incoming=incoming, status_code=StatusCode.ACCEPTED),
+        lambda: incoming_status_send(actor=reader, incoming=incoming, status_code=StatusCode.ACCEPTED),
+        lambda: package_recall_request(actor=province_clerk, outgoing=sent, reason="Không phải của tôi"),
+    ]
+    for attempt in refused:
+        with pytest.raises(ExchangeError) as caught:
+            attempt()
+        assert caught.value.code == ExchangeErrorCode.NOT_ALLOWED and "không có quyền" in caught.value.message
+
+    assert (AuditEvent.objects.count(), OutgoingPackage.objects.count()) == before
+    incoming.refresh_from_db()
+    assert incoming.status_code != StatusCode.ACCEPTED
+    incoming_status_send(actor=province_clerk, incoming=incoming, status_code=StatusCode.ACCEPTED)  # its own clerk
