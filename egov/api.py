@@ -1,39 +1,28 @@
 """The project's REST API (django-ninja) at /api/v1/, described by OpenAPI at /api/v1/openapi.json
 and browsable at /api/v1/docs.
 
-Authentication: ``Authorization: Bearer <token>``, a token per official account. A token is signed
-with Django's ``TimestampSigner`` (salt ``egov.api.token``) over the official's UUID, an expiry and
-a fingerprint of their password hash; nothing is stored. ``api_token_for(user, days=30)`` issues
-one (e.g. from ``manage.py shell`` by the system administrator). A token stops working when:
-
-* it expires (at most ``MAX_TOKEN_DAYS`` after issue, whatever was asked);
-* the official's password changes, the account is deactivated or is no longer an official;
-* ``SECRET_KEY`` changes — rotation: put the old key in ``SECRET_KEY_FALLBACKS`` to keep existing
-  tokens valid until they are reissued, then drop it, which revokes them all.
-
-A token cannot be revoked on its own and its use is not recorded per token; a token table (hashed
-secret, owner, expiry, last use, revocation) is the better design once a model can be added.
+Authentication: ``Authorization: Bearer <token>``, a token of an official account issued on the
+official's security page (/tai-khoan/bao-mat/) or with ``manage.py api_token`` by the operator
+(``apps/accounts/api_tokens.py``). Only the token's SHA-256 is stored; each token has a purpose,
+an expiry (at most 366 days), its last use, and can be revoked on its own. A token stops working
+when it expires or is revoked, when the official's password changes, or when the account is
+deactivated or is no longer an official.
 The actions record every change in the audit trail under the official's name.
 """
 
 import json
-import time
-from datetime import timedelta
 from pathlib import Path
-from uuid import UUID
 
 import ninja
-from django.conf import settings
-from django.core import signing
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.html import escape
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer, SessionAuth
 
+from apps.accounts.api_tokens import api_token_issue, api_token_user
 from apps.accounts.models import User
 from apps.dossiers.api import dossier_error_status
 from apps.dossiers.api import router as dossiers_router
@@ -42,47 +31,11 @@ from apps.signing.api import router as signing_router
 from apps.signing.api import signing_error_status
 from apps.signing.errors import SigningError
 
-TOKEN_SALT = "egov.api.token"  # noqa: S105  (a namespace for the signature, not a secret)
-MAX_TOKEN_DAYS = 366
-MAX_TOKEN_LENGTH = 1000
-
 
 # --- tokens ---------------------------------------------------------------------------------------
-def _fingerprint(user: User, secret: str) -> str:
-    return salted_hmac(TOKEN_SALT, f"{user.pk}:{user.password}", secret=secret, algorithm="sha256").hexdigest()[:32]
-
-
-def api_token_for(user: User, days: int = 30) -> str:
-    """A bearer token for ``user`` (an active official) valid ``days`` days (1 to MAX_TOKEN_DAYS)."""
-    if not 1 <= days <= MAX_TOKEN_DAYS:
-        raise ValueError(f"Thời hạn mã truy cập phải từ 1 đến {MAX_TOKEN_DAYS} ngày.")
-    if not user.is_active or not user.is_official:
-        raise ValueError("Chỉ cấp mã truy cập cho tài khoản cán bộ đang hoạt động.")
-    payload = {"u": str(user.uuid), "e": int(time.time()) + days * 86400, "f": _fingerprint(user, settings.SECRET_KEY)}
-    return signing.TimestampSigner(salt=TOKEN_SALT).sign_object(payload)
-
-
-def api_token_user(token: str) -> User | None:
-    """The official a token stands for, or None if it is forged, expired or revoked."""
-    if not token or len(token) > MAX_TOKEN_LENGTH:
-        return None
-    try:
-        payload = signing.TimestampSigner(salt=TOKEN_SALT).unsign_object(token, max_age=timedelta(days=MAX_TOKEN_DAYS))
-    except (signing.BadSignature, ValueError, UnicodeError):
-        return None
-    if not isinstance(payload, dict) or not isinstance(payload.get("e"), int) or payload["e"] <= time.time():
-        return None
-    try:
-        uuid = UUID(str(payload.get("u")))
-    except ValueError:
-        return None
-    user = User.objects.filter(uuid=uuid, is_active=True, kind=User.Kind.OFFICIAL).first()
-    if user is None:
-        return None
-    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    if not any(constant_time_compare(str(payload.get("f", "")), _fingerprint(user, s)) for s in secrets):
-        return None
-    return user
+def api_token_for(user: User, days: int = 30, name: str = "Mã truy cập cấp từ mã nguồn") -> str:
+    """Issue a token of ``user`` as the platform (tests, the bench, scripts); returns the secret."""
+    return api_token_issue(actor=None, user=user, name=name, days=days)[1]
 
 
 class OfficialToken(HttpBearer):

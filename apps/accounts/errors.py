@@ -22,6 +22,7 @@ class AccountsErrorCode(StrEnum):
     MEMBERSHIP_DATES = "membership_dates"
     MEMBERSHIP_AGENCY_INVALID = "membership_agency_invalid"
     NOT_IN_SCOPE = "not_in_scope"
+    TOKEN_INVALID = "token_invalid"  # noqa: S105 (an error code, not a token)
 
 
 class AccountsError(DomainError):

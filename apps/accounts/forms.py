@@ -70,6 +70,17 @@ class TokenForm(forms.Form):
     )
 
 
+class ApiTokenForm(forms.Form):
+    DAYS = [(30, _("30 days")), (90, _("90 days")), (180, _("180 days")), (366, _("One year"))]
+
+    ten = forms.CharField(
+        label=_("Used by (the system that will call the API)"),
+        max_length=200,
+        error_messages={"required": "Cần ghi mã truy cập dùng cho hệ thống nào."},
+    )
+    thoi_han = forms.TypedChoiceField(label=_("Valid for"), choices=DAYS, coerce=int, initial=90)
+
+
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Full name (or organisation name)"), max_length=200)
     applicant_type = forms.ChoiceField(label=_("Applicant type"), choices=ApplicantProfile.ApplicantType.choices)

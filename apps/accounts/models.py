@@ -235,3 +235,34 @@ class AccessGrant(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.grantee} → {self.target_type}:{self.target_uuid}"
+
+
+class ApiToken(BaseModel):
+    """A bearer token of an official for the REST API (a partner system, a signing client).
+
+    Only the SHA-256 of the secret is kept; the secret is shown once, when issued. A token works
+    until it expires or is revoked, while its official is an active official, and only with the
+    password the official had when it was issued (changing the password ends every token).
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("official"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("purpose"), max_length=200)
+    prefix = models.CharField(_("beginning"), max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    password_stamp = models.CharField(max_length=64, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,8 +28,18 @@ from apps.audit.actions import audit_security_event
 from apps.core.exemptions import two_factor_exempt
 
 from . import actions, selectors
+from .api_tokens import api_token_issue, api_token_revoke, api_tokens_of
 from .errors import AccountsError
-from .forms import CodeForm, ContactForm, PasswordResetConfirmForm, ProfileForm, RolesForm, SignupForm, TokenForm
+from .forms import (
+    ApiTokenForm,
+    CodeForm,
+    ContactForm,
+    PasswordResetConfirmForm,
+    ProfileForm,
+    RolesForm,
+    SignupForm,
+    TokenForm,
+)
 from .models import ApplicantProfile
 
 SIGNUP_SESSION_KEY = "egov_signup_code"
@@ -312,10 +323,52 @@ def two_factor_verify(request):
     return render(request, "accounts/two_factor_verify.html", {"form": form, "demo_code": hint})
 
 
+def _security_page(request, *, form=None, secret: str = "", status: int = 200):
+    context = {}
+    if request.user.is_official:
+        context = {"tokens": api_tokens_of(request.user), "token_form": form or ApiTokenForm(), "secret": secret}
+    response = render(request, "accounts/security.html", context, status=status)
+    add_never_cache_headers(response)  # a new token's secret is on this page once
+    return response
+
+
 @login_required
 @require_http_methods(["GET"])
 def security(request):
-    return render(request, "accounts/security.html", {})
+    return _security_page(request)
+
+
+@login_required
+@require_POST
+def api_token_create(request):
+    if not request.user.is_official:
+        raise PermissionDenied("Chỉ cán bộ mới có mã truy cập API.")
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return _security_page(request, form=form, status=400)
+    try:
+        _token, secret = api_token_issue(
+            actor=request.user, user=request.user, name=form.cleaned_data["ten"], days=form.cleaned_data["thoi_han"]
+        )
+    except AccountsError as error:
+        form.add_error(None, error.message)
+        return _security_page(request, form=form, status=400)
+    return _security_page(request, secret=secret)
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request, token_uuid):
+    token = api_tokens_of(request.user).filter(uuid=token_uuid).first()
+    if token is None:
+        raise Http404
+    try:
+        api_token_revoke(actor=request.user, token=token)
+    except AccountsError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Đã thu hồi mã truy cập {token.prefix}….")
+    return redirect("accounts:security")
 
 
 @login_required

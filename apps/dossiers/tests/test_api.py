@@ -4,10 +4,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import override_settings
 from django.utils import timezone
 from freezegun import freeze_time
 
+from apps.accounts.api_tokens import api_token_issue, api_token_revoke
+from apps.accounts.errors import AccountsError
 from apps.accounts.roles import Role
 from apps.dossiers import actions
 from apps.dossiers.models import Dossier
@@ -126,23 +127,26 @@ def test_tokens_expire_and_die_with_a_password_change_or_deactivation(client, wo
     assert client.get(url, headers=token).status_code == 401
 
 
-def test_secret_key_rotation_keeps_tokens_only_through_the_fallback(client, world, settings):
+def test_a_token_revoked_on_its_own_stops_and_the_others_go_on(client, world):
     url = f"{API}/statistics?from=2026-01-01&to=2026-01-31"
-    headers = bearer(world.leader)
-    old_key = settings.SECRET_KEY
+    kept = bearer(world.leader)
+    revoked, secret = api_token_issue(actor=world.leader, user=world.leader, name="Hệ thống báo cáo", days=30)
+    assert client.get(url, headers={"Authorization": f"Bearer {secret}"}).status_code == 200
 
-    with override_settings(SECRET_KEY="k" * 60, SECRET_KEY_FALLBACKS=[old_key]):
-        assert client.get(url, headers=headers).status_code == 200
-    with override_settings(SECRET_KEY="k" * 60, SECRET_KEY_FALLBACKS=[]):
-        assert client.get(url, headers=headers).status_code == 401
+    api_token_revoke(actor=world.leader, token=revoked)
+
+    assert client.get(url, headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    assert client.get(url, headers=kept).status_code == 200
+    revoked.refresh_from_db()
+    assert revoked.last_used_at is not None and revoked.revoked_by == world.leader
 
 
 def test_tokens_are_only_for_active_officials(world, django_user_model):
     citizen = django_user_model.objects.create_user("congdan", password="x")
 
-    with pytest.raises(ValueError, match="cán bộ"):
+    with pytest.raises(AccountsError, match="cán bộ"):
         api_token_for(citizen)
-    with pytest.raises(ValueError, match="1 đến"):
+    with pytest.raises(AccountsError, match="1 đến"):
         api_token_for(world.desk, days=0)
 
 
