@@ -117,6 +117,30 @@ def search_index_rebuild() -> int:
     return len(entries)
 
 
+def search_index_refresh() -> int:
+    """Index again every procedure whose entry no longer says what the catalogue says — an agency
+    renamed by a reorganisation (the organizations app knows nothing of this index), or any change
+    that reached the rows without the procedure actions; returns how many. Safe to run twice."""
+    from .models import Procedure, ProcedureSearchEntry
+
+    indexed = {pk: (name, extra) for pk, name, extra in ProcedureSearchEntry.objects.values_list("pk", "name", "extra")}
+    stale = []
+    procedures = Procedure.objects.select_related("sector", "competent_agency").prefetch_related("life_events")
+    for procedure in procedures.order_by("pk").iterator(chunk_size=1000):
+        texts = entry_texts(
+            name=procedure.name,
+            code=procedure.code,
+            sector=procedure.sector.name,
+            agency=procedure.competent_agency.name if procedure.competent_agency_id else "",
+            life_events=[event.name for event in procedure.life_events.all()],
+        )
+        if indexed.get(procedure.pk) != texts:
+            stale.append(procedure)
+    for procedure in stale:
+        search_entry_save(procedure)
+    return len(stale)
+
+
 # --- reading a query --------------------------------------------------------------------------
 
 

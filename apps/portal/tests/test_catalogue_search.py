@@ -241,3 +241,38 @@ def test_demo_catalogue_is_searchable_once_seeded():
     assert "Cấp giấy phép xây dựng mới đối với công trình cấp III, cấp IV" in top[:4]
     assert all(name.startswith("Cấp giấy phép xây dựng") for name in top[:4])
     assert found("dang ky khai sinh")[0] == "Đăng ký khai sinh"
+
+
+def test_an_agency_renamed_by_a_reorganisation_is_searched_by_its_new_name(catalogue):
+    import importlib
+    from datetime import date
+
+    import apps.procedures.tasks
+    from apps.accounts.tests.factories import AgencyFactory
+    from apps.core.schedule import periodic_tasks
+    from apps.organizations.actions import Decision, agency_rename
+    from apps.procedures.search import search_entry_save, search_index_refresh
+
+    agency = AgencyFactory("Sở Tài nguyên và Môi trường", valid_from=date(2020, 1, 1))
+    procedure = catalogue["duoc"]
+    procedure.competent_agency = agency
+    procedure.save(update_fields=["competent_agency"])
+    search_entry_save(procedure)
+    assert found("so tai nguyen moi truong") == [procedure.name]
+
+    agency_rename(
+        actor=None,
+        agency=agency,
+        name="Sở Nông nghiệp và Môi trường",
+        effective_date=date.today(),
+        decision=Decision(number="15/QĐ-UBND"),
+    )
+    assert found("so nong nghiep moi truong") == []  # the organizations action does not touch the index
+
+    importlib.reload(apps.procedures.tasks)  # other tests swap the registry; register into the live one
+    assert "apps.procedures.tasks.catalogue_index_refresh" in {p.name for p in periodic_tasks()}
+    assert apps.procedures.tasks.catalogue_index_refresh.call() == {"refreshed": 1}
+
+    assert found("so nong nghiep moi truong") == [procedure.name]
+    assert found("so tai nguyen moi truong") == []
+    assert search_index_refresh() == 0
