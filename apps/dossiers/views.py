@@ -1,13 +1,11 @@
 """One-stop pages: role inboxes, desk intake, the dossier page with its actions, document
 downloads, and public tracking. Each view parses input, calls one selector or action, renders."""
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
@@ -21,6 +19,7 @@ from apps.audit.middleware import client_ip
 from apps.core.errors import DomainError
 from apps.core.exemptions import two_factor_exempt
 from apps.core.formatting import format_datetime
+from apps.core.throttle import throttle_hit
 from apps.procedures.selectors import procedure_version_in_force, procedures_for_agency
 
 from . import actions, forms
@@ -410,23 +409,13 @@ NOT_FOUND = "Không tìm thấy hồ sơ với thông tin đã nhập. Hãy ki�
 THROTTLED = "Bạn đã tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau 10 phút."
 
 
-def _count_attempt(kind: str, value: str) -> int:
-    key = "dossiers:track:" + kind + ":" + hashlib.sha256(value.encode()).hexdigest()
-    cache.add(key, 0, TRACK_WINDOW)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, TRACK_WINDOW)
-        return 1
-
-
 def _tracking_throttled(request) -> bool:
     """Count this attempt for the address and for the code; over the limit on either: refuse."""
-    counts = [_count_attempt("ip", client_ip(request) or "unknown")]
+    over = throttle_hit("track:ip", client_ip(request) or "unknown", limit=TRACK_LIMIT, window=TRACK_WINDOW)
     code = "".join(request.POST.get("ma_ho_so", "").split()).upper()
     if code:
-        counts.append(_count_attempt("code", code))
-    return max(counts) > TRACK_LIMIT
+        over |= throttle_hit("track:code", code, limit=TRACK_LIMIT, window=TRACK_WINDOW)
+    return over
 
 
 @two_factor_exempt

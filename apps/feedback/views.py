@@ -9,6 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.audit.middleware import client_ip
+from apps.core.throttle import throttle_hit
+
 from . import selectors
 from .actions import dossier_rate, feedback_answer, feedback_assign, feedback_publish, feedback_submit
 from .errors import FeedbackError
@@ -38,6 +41,20 @@ def public_detail(request, uuid):
     return render(request, "feedback/public_detail.html", {"feedback": feedback})
 
 
+# Floods of feedback would bury real ones under work with legal deadlines: an address sends a few
+# anonymous ones an hour, an account a few dozen a day (both values chosen here, not from a rule).
+ANONYMOUS_LIMIT, ANONYMOUS_WINDOW = 5, 60 * 60
+ACCOUNT_LIMIT, ACCOUNT_WINDOW = 20, 24 * 60 * 60
+THROTTLED = "Bạn đã gửi nhiều phản ánh, kiến nghị trong thời gian ngắn. Vui lòng thử lại sau."
+
+
+def _submission_throttled(request) -> bool:
+    if request.user.is_authenticated:
+        return throttle_hit("feedback:user", str(request.user.pk), limit=ACCOUNT_LIMIT, window=ACCOUNT_WINDOW)
+    address = client_ip(request) or "unknown"
+    return throttle_hit("feedback:ip", address, limit=ANONYMOUS_LIMIT, window=ANONYMOUS_WINDOW)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def submit(request):
@@ -48,6 +65,9 @@ def submit(request):
         dossiers=selectors.dossiers_for_feedback(request.user),
         signed_in=signed_in,
     )
+    if request.method == "POST" and _submission_throttled(request):
+        form.add_error(None, THROTTLED)
+        return render(request, "feedback/submit.html", {"form": form, "signed_in": signed_in}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

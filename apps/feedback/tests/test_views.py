@@ -261,3 +261,25 @@ def test_figures_per_agency_in_constant_queries(client, world, returned):
 def test_the_workspace_menu_has_the_inbox_for_officials(world, who, visible):
     keys = {entry.key for entry in menu.entries_for(getattr(world, who))}
     assert ("feedback.inbox" in keys) is visible
+
+
+def test_a_flood_of_anonymous_feedback_from_one_address_is_refused_and_changes_nothing(client, world):
+    from apps.feedback.views import ANONYMOUS_LIMIT
+
+    url = reverse("feedback:submit")
+    values = {
+        "kind": "feedback",
+        "agency": str(world.department.uuid),
+        "name": "Nguyễn Thị Lan",
+        "phone": "0912345678",
+        "title": "Chờ lâu",
+        "content": "Tôi phải chờ hai giờ.",
+    }
+    for _ in range(ANONYMOUS_LIMIT):
+        assert client.post(url, values, REMOTE_ADDR="203.0.113.7").status_code == 302
+
+    refused = client.post(url, values, REMOTE_ADDR="203.0.113.7")
+
+    assert refused.status_code == 429 and "nhiều phản ánh" in refused.content.decode()
+    assert Feedback.objects.count() == ANONYMOUS_LIMIT
+    assert client.post(url, values, REMOTE_ADDR="198.51.100.9").status_code == 302  # another address
