@@ -25,7 +25,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.audit.actions import audit_security_event
+from apps.audit.middleware import client_ip
 from apps.core.exemptions import two_factor_exempt
+from apps.core.throttle import throttle_hit
 
 from . import actions, selectors
 from .api_tokens import api_token_issue, api_token_revoke, api_tokens_of
@@ -145,11 +147,24 @@ def _safe_next(request, default: str) -> str:
 
 
 # --- applicants: sign-up and profile ----------------------------------------------------------
+# Each code is an SMS the province pays for: besides the limit per number (in the actions), one
+# address may ask for only so many codes an hour, whatever the numbers (a value chosen here).
+CODES_PER_ADDRESS, CODES_WINDOW = 10, 60 * 60
+CODES_THROTTLED = "Đã gửi quá nhiều mã xác nhận từ nơi truy cập này; vui lòng thử lại sau một giờ."
+
+
+def _codes_throttled(request) -> bool:
+    return throttle_hit("codes:ip", client_ip(request) or "unknown", limit=CODES_PER_ADDRESS, window=CODES_WINDOW)
+
+
 @two_factor_exempt
 @require_http_methods(["GET", "POST"])
 def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if _codes_throttled(request):
+            form.add_error(None, CODES_THROTTLED)
+            return render(request, "accounts/signup.html", {"form": form}, status=429)
         try:
             otc = actions.applicant_signup_start(
                 full_name=form.cleaned_data["full_name"],
@@ -229,6 +244,9 @@ def profile(request):
 def password_reset(request):
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if _codes_throttled(request):
+            form.add_error("contact", CODES_THROTTLED)
+            return render(request, "accounts/password_reset.html", {"form": form}, status=429)
         try:
             otc = actions.password_reset_start(contact=form.cleaned_data["contact"])
         except AccountsError as error:

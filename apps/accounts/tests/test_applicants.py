@@ -184,3 +184,26 @@ def test_profile_update_is_audited_with_changed_fields():
     event = AuditEvent.objects.get(action="accounts.applicant.profile_update")
     assert event.changes["full_name"] == ["Có Thật", "Có Thật Mới"]
     assert event.changes["id_number"] == ["", "042090001234"]
+
+
+def test_one_address_asking_codes_for_many_numbers_is_stopped(client, sms_outbox):
+    from apps.accounts.views import CODES_PER_ADDRESS
+
+    url = reverse("accounts:signup")
+    for n in range(CODES_PER_ADDRESS):
+        values = {
+            "full_name": "Nguyễn Văn Bơm",
+            "contact": f"09123450{n:02d}",
+            "applicant_type": "citizen",
+            "password1": "Mat-khau-rat-dai-2026",
+            "password2": "Mat-khau-rat-dai-2026",
+        }
+        assert client.post(url, values, REMOTE_ADDR="203.0.113.50").status_code == 302
+
+    refused = client.post(url, {**values, "contact": "0912345699"}, REMOTE_ADDR="203.0.113.50")
+    reset = client.post(reverse("accounts:password-reset"), {"contact": "0912345600"}, REMOTE_ADDR="203.0.113.50")
+
+    assert refused.status_code == reset.status_code == 429
+    assert "quá nhiều mã xác nhận" in refused.content.decode()
+    assert len(sms_outbox) == CODES_PER_ADDRESS
+    assert client.post(reverse("accounts:password-reset"), {"contact": "0912345600"}).status_code == 302
