@@ -1,7 +1,8 @@
 """Signature verdicts of stored PDFs, validated once and kept (``SignatureVerdict``) for the pages.
 
 A verdict is keyed by the file's SHA-256 and by the trust configuration in force (a hash of the
-trust roots' fingerprints): the same bytes under the same roots are not validated twice, whoever
+trust roots' fingerprints and of the revocations in the CRLs at hand, so a certificate revoked in a
+new CRL gets its files validated again): the same bytes under the same roots are not validated twice, whoever
 shows them (dossier results, incoming exchange packages, the citizen portal). Reading the verdicts
 of any number of files is one query; a file seen for the first time is validated then and stored.
 """
@@ -79,11 +80,43 @@ class FileVerdict:
         return self.overall == Overall.VALID
 
 
+_REVOCATIONS: dict[tuple, str] = {}
+
+
+def _revocations_digest() -> str:
+    """A fingerprint of the certificates the CRLs at hand revoke ("" without CRLs). A CRL reissued
+    with the same revocations keeps it; a new revocation changes it. Files are read again only when
+    the folder's files change (names, sizes, modification times)."""
+    from . import keys
+    from .conf import signing_settings
+
+    config = signing_settings()
+    if config.crl_dir is None or not config.crl_dir.is_dir():
+        return ""
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(config.crl_dir.glob("*.crl")))
+    stamp = (str(config.crl_dir), *stamp)
+    digest = _REVOCATIONS.get(stamp)
+    if digest is None:
+        revoked = sorted(
+            f"{crl.issuer.sha256.hex()}:{entry['user_certificate']}"
+            for crl in keys.crls_at_hand(config)
+            for entry in crl["tbs_cert_list"]["revoked_certificates"].native or []
+        )
+        digest = hashlib.sha256("\n".join(revoked).encode()).hexdigest() if revoked else ""
+        _REVOCATIONS.clear()
+        _REVOCATIONS[stamp] = digest
+    return digest
+
+
 def context_key() -> str:
-    """A fingerprint of the trust roots in force: verdicts made under other roots are not reused."""
+    """A fingerprint of the trust roots in force and of the revocations the CRLs at hand list:
+    verdicts made under other roots, or before a certificate was revoked, are not reused."""
     from . import keys
 
     fingerprints = sorted(hashlib.sha256(root.dump()).hexdigest() for root in keys.trust_roots())
+    revocations = _revocations_digest()
+    if revocations:  # no CRLs at hand: the key of the roots alone, as verdicts stored before
+        fingerprints.append("crl:" + revocations)
     return hashlib.sha256(",".join(fingerprints).encode()).hexdigest()
 
 

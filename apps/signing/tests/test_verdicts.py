@@ -149,3 +149,35 @@ def test_the_dossier_page_reads_all_verdicts_in_one_query(client, world, dossier
     client.get(url)
     assert count() == one
     assert SignatureVerdict.objects.count() == 3
+
+
+def test_a_certificate_revoked_in_a_new_crl_means_a_new_verdict(signing_settings, decision, tmp_path):
+    from apps.signing.pki import TestPki
+
+    ca = TestPki.make("CA Thu Hồi")
+    seal = ca.intermediate.issue("Sở Thử Nghiệm", organization="Sở Thử Nghiệm")
+    roots, crls = tmp_path / "own-roots", tmp_path / "own-crls"
+    roots.mkdir()
+    crls.mkdir()
+    (roots / "root.pem").write_bytes(ca.root.issued.pem)
+    (crls / "root.crl").write_bytes(ca.root.crl_der())
+    (crls / "intermediate.crl").write_bytes(ca.intermediate.crl_der())
+    signing_settings.SIGNING_TRUST_ROOTS = [str(roots)]
+    signing_settings.SIGNING_CRLS = str(crls)
+    (tmp_path / "own.p12").write_bytes(seal.pkcs12(P12_PASSWORD.encode()))
+    signer = keys.P12SealSigner(tmp_path / "own.p12", P12_PASSWORD)
+    signed = signed_file_read(
+        actions.document_sign_seal(actor=None, pdf=decision, name="x.pdf", reference="2/TB", seal=signer, level="B-B")
+    )
+    assert next(iter(verdicts_for_contents(_contents(signed)).values())).overall == "valid"
+
+    (crls / "intermediate.crl").write_bytes(ca.intermediate.crl_der())  # reissued, nothing new revoked
+    assert next(iter(verdicts_for_contents(_contents(signed)).values())).overall == "valid"
+    assert SignatureVerdict.objects.count() == 1
+
+    ca.intermediate.revoke(seal)
+    (crls / "intermediate.crl").write_bytes(ca.intermediate.crl_der())
+    (verdict,) = verdicts_for_contents(_contents(signed)).values()
+
+    assert verdict.overall == "invalid" and "thu hồi" in verdict.signatures[0].verdict_text
+    assert SignatureVerdict.objects.count() == 2
