@@ -45,8 +45,10 @@ def _plan(model, connection) -> _Plan | None:
     key = (model, connection.alias)
     plan = _PLANS.get(key)
     if plan is None:
-        usable = connection.features.can_return_rows_from_bulk_insert and all(
-            not f.has_db_default() and not f.generated for f in model._meta.concrete_fields
+        usable = (
+            connection.features.can_return_rows_from_bulk_insert
+            and not model._meta.parents  # a child table of multi-table inheritance: bulk_create says no
+            and all(not f.has_db_default() and not f.generated for f in model._meta.concrete_fields)
         )
         plan = _PLANS[key] = _Plan(model, connection) if usable else False
     return plan or None
