@@ -39,7 +39,7 @@ def api_token_for(user: User, days: int = 30, name: str = "Mã truy cập cấp 
 
 
 class OfficialToken(HttpBearer):
-    """``Authorization: Bearer <token>`` issued by ``api_token_for``."""
+    """``Authorization: Bearer <token>``: a token an official issued (``apps.accounts.api_tokens``)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = api_token_user(token)
@@ -95,8 +95,10 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     description="REST API of the Hà Tĩnh e-government platform for partner systems: one-stop dossiers "
-    "and their statistics. Authenticate with `Authorization: Bearer <token>` (a token per official "
-    "account). Errors answer `{code, message}` with the message in Vietnamese.",
+    "and their statistics, signatures. Authenticate with `Authorization: Bearer <token>`: a token an "
+    "official issues for your system on their security page (/tai-khoan/bao-mat/), or the operator with "
+    "`manage.py api_token issue`; it acts with that official's roles until it expires or is revoked. "
+    "Errors answer `{code, message}` with the message in Vietnamese.",
     auth=OfficialToken(),
     docs=VendoredSwagger(),
 )
