@@ -110,6 +110,7 @@ def test_the_security_page_issues_shows_once_and_revokes(client, official):
     token = ApiToken.objects.get(user=official)
     page = client.get("/tai-khoan/bao-mat/").content.decode()
     assert "Phần mềm kế toán" in page and token.prefix in page and secret not in page
+    assert "Mã truy cập API" in page and "Thu hồi" in page  # the page speaks Vietnamese
 
     response = client.post(f"/tai-khoan/bao-mat/ma-truy-cap-api/{token.uuid}/thu-hoi/")
 
