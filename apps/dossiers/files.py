@@ -4,6 +4,7 @@ re-encoded without metadata, the name sanitised, the antivirus hook. A refusal b
 dossier error every dossier view and the API already show; nothing is stored before it passes.
 """
 
+import hashlib
 import logging
 from datetime import datetime, timedelta
 
@@ -23,6 +24,19 @@ def document_file_check(uploaded) -> CheckedFile:
         return upload_check(uploaded, max_bytes=getattr(settings, "DOSSIER_MAX_FILE_BYTES", None))
     except UploadRefused as refused:
         raise DossierError(DossierErrorCode.FILE_REFUSED, refused.message) from None
+
+
+def document_bytes_intact(document) -> bool:
+    """Whether the stored file still has the SHA-256 recorded when it was attached (a file changed
+    or lost in storage is never served as the dossier's, nor given the verdict of the original)."""
+    digest = hashlib.sha256()
+    try:
+        with document.file.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+                digest.update(chunk)
+    except OSError:
+        return False
+    return bool(document.sha256) and digest.hexdigest() == document.sha256
 
 
 ORPHAN_AGE = timedelta(hours=6)

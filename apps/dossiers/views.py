@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import User
+from apps.audit.actions import audit_security_event
 from apps.audit.middleware import client_ip
 from apps.core.errors import DomainError
 from apps.core.exemptions import two_factor_exempt
@@ -23,6 +24,7 @@ from apps.core.throttle import throttle_hit
 from apps.procedures.selectors import procedure_version_in_force, procedures_for_agency
 
 from . import actions, forms
+from .files import document_bytes_intact
 from .selectors import (
     ADD_PERMISSION,
     VIEW_PERMISSION,
@@ -393,6 +395,18 @@ def document_download(request, uuid, document_uuid):
     document = dossier_document_get(dossier, document_uuid)
     if document is None:
         raise Http404
+    if not document_bytes_intact(document):
+        audit_security_event(
+            request=request,
+            action="dossiers.document_changed_in_storage",
+            details={"dossier": dossier.code or str(dossier.uuid), "document": str(document.uuid)},
+        )
+        messages.error(
+            request,
+            f"Tệp “{document.name}” trong kho lưu trữ không còn đúng tệp đã nhận (mã kiểm tra khác) nên không "
+            "được tải về. Hãy báo quản trị hệ thống.",
+        )
+        return redirect("dossiers:detail", uuid=dossier.uuid)
     filename = Path(document.file.name).name
     return FileResponse(
         document.file.open("rb"),

@@ -616,3 +616,25 @@ def test_dossiers_before_receipt_are_the_desks_not_the_handlers(client, world, r
     client.logout()
     assert signed_in(client, world.leader).post(act_url(dossier, "tiep-nhan"), {"trang_thai": 1}).status_code == 302
     assert Dossier.objects.get().status == Status.RECEIVED  # a leader of the agency may receive too
+
+
+def test_a_file_changed_in_storage_is_not_served_and_the_change_is_recorded(client, world, register, pdf_bytes):
+    from pathlib import Path
+
+    from apps.audit.models import AuditEvent
+
+    dossier = received(world, register)
+    document = actions.dossier_result_attach(
+        actor=world.handler,
+        dossier=dossier,
+        document=DocumentInput(name="Giấy phép", file=SimpleUploadedFile("gp.pdf", pdf_bytes)),
+    )
+    url = reverse("dossiers:document", kwargs={"uuid": dossier.uuid, "document_uuid": document.uuid})
+    Path(document.file.path).write_bytes(pdf_bytes.replace(b"%PDF-", b"%PDF-\n%sua", 1))  # swapped on disk
+
+    response = signed_in(client, world.desk).get(url)
+
+    assert response.status_code == 302 and response.url == detail(dossier)
+    assert "không còn đúng tệp đã nhận" in text(client.get(detail(dossier)))
+    event = AuditEvent.objects.get(action="dossiers.document_changed_in_storage")
+    assert event.changes["document"] == str(document.uuid)

@@ -10,12 +10,13 @@ cannot be loaded or fails, the page says the status is unknown; it never claims 
 has not checked.
 """
 
-import hashlib
 import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from apps.dossiers.files import document_bytes_intact
 
 logger = logging.getLogger(__name__)
 DEFAULT_VERDICTS = "apps.signing.selectors.verdicts_for_files"
@@ -54,18 +55,6 @@ CHANGED = ResultVerdict(
 )
 
 
-def stored_bytes_intact(document) -> bool:
-    """Whether the stored file still has the SHA-256 recorded when it was attached."""
-    digest = hashlib.sha256()
-    try:
-        with document.file.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-                digest.update(chunk)
-    except OSError:
-        return False
-    return bool(document.sha256) and digest.hexdigest() == document.sha256
-
-
 def _hook():
     path = getattr(settings, "PORTAL_RESULT_VERDICTS", DEFAULT_VERDICTS)
     if not path:
@@ -82,7 +71,7 @@ def result_verdicts(documents) -> dict[int, ResultVerdict]:
     verdicts = {d.pk: NOT_PDF for d in documents if d.content_type != PDF}
     # Verdicts are kept by the recorded hash: a file changed in storage since must not borrow one.
     for document in documents:
-        if document.content_type == PDF and not stored_bytes_intact(document):
+        if document.content_type == PDF and not document_bytes_intact(document):
             verdicts[document.pk] = CHANGED
     pdfs = [d for d in documents if d.pk not in verdicts]
     if not pdfs:

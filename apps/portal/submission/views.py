@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.errors import DomainError
 from apps.core.uploads import UploadRefused, upload_check
+from apps.dossiers.files import document_bytes_intact
 from apps.dossiers.printing import form_pdf
 from apps.dossiers.printing.dossier_forms import TRACKING_PATH
 
@@ -31,7 +32,7 @@ from .actions import (
 )
 from .errors import SubmissionErrorCode
 from .forms import ApplicantForm, EForm, SubmitForm
-from .results import CHANGED, result_verdicts, stored_bytes_intact
+from .results import CHANGED, result_verdicts
 
 EFORM_PREFIX = "tk"
 OTHER_UPLOADS = 2  # extra inputs for documents outside the checklist on the supplement page
@@ -310,7 +311,7 @@ def my_dossier_file(request, uuid, document_uuid):
     )
     if document is None:
         raise Http404
-    if document.kind == document.Kind.RESULT and not stored_bytes_intact(document):
+    if document.kind == document.Kind.RESULT and not document_bytes_intact(document):
         return my_dossier(request, uuid=uuid, error=CHANGED.text, status=409)
     filename = document.name if "." in document.name[-5:] else document.file.name.rsplit("/", 1)[-1]
     return FileResponse(
