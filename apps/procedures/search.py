@@ -74,17 +74,22 @@ def entry_texts(*, name: str, code: str, sector: str, agency: str, life_events: 
     return search_text(name), search_text(" ".join([sector, code, agency, *life_events]))
 
 
-def search_entry_save(procedure) -> None:
-    """Index ``procedure`` again (call it where the name, sector, agency or life events change)."""
-    from .models import ProcedureSearchEntry
-
-    name, extra = entry_texts(
+def procedure_texts(procedure, life_events: Iterable[str]) -> tuple[str, str]:
+    """The (name, extra) a procedure's entry holds: its name, sector, code, competent agency, life events."""
+    return entry_texts(
         name=procedure.name,
         code=procedure.code,
         sector=procedure.sector.name,
         agency=procedure.competent_agency.name if procedure.competent_agency_id else "",
-        life_events=procedure.life_events.values_list("name", flat=True),
+        life_events=life_events,
     )
+
+
+def search_entry_save(procedure) -> None:
+    """Index ``procedure`` again (call it where the name, sector, agency or life events change)."""
+    from .models import ProcedureSearchEntry
+
+    name, extra = procedure_texts(procedure, procedure.life_events.values_list("name", flat=True))
     ProcedureSearchEntry.objects.update_or_create(procedure=procedure, defaults={"name": name, "extra": extra})
 
 
@@ -102,13 +107,7 @@ def search_index_rebuild() -> int:
     entries = []
     procedures = Procedure.objects.select_related("sector", "competent_agency").prefetch_related("life_events")
     for procedure in procedures.order_by("pk").iterator(chunk_size=1000):
-        name, extra = entry_texts(
-            name=procedure.name,
-            code=procedure.code,
-            sector=procedure.sector.name,
-            agency=procedure.competent_agency.name if procedure.competent_agency_id else "",
-            life_events=[event.name for event in procedure.life_events.all()],
-        )
+        name, extra = procedure_texts(procedure, [event.name for event in procedure.life_events.all()])
         entries.append(ProcedureSearchEntry(procedure=procedure, name=name, extra=extra))
     ProcedureSearchEntry.objects.bulk_create(entries, batch_size=500)
     if connection.vendor == "sqlite":
@@ -127,14 +126,7 @@ def search_index_refresh() -> int:
     stale = []
     procedures = Procedure.objects.select_related("sector", "competent_agency").prefetch_related("life_events")
     for procedure in procedures.order_by("pk").iterator(chunk_size=1000):
-        texts = entry_texts(
-            name=procedure.name,
-            code=procedure.code,
-            sector=procedure.sector.name,
-            agency=procedure.competent_agency.name if procedure.competent_agency_id else "",
-            life_events=[event.name for event in procedure.life_events.all()],
-        )
-        if indexed.get(procedure.pk) != texts:
+        if indexed.get(procedure.pk) != procedure_texts(procedure, [e.name for e in procedure.life_events.all()]):
             stale.append(procedure)
     for procedure in stale:
         search_entry_save(procedure)
