@@ -45,6 +45,28 @@ def intake(world, **overrides):
     return actions.dossier_intake(**arguments)
 
 
+def department_procedure(world, code: str, name: str, steps: list):
+    """A procedure of the world's department in force since 2020, one document, ten working days."""
+    return procedure_create(
+        actor=None,
+        spec=ProcedureSpec(
+            code=code,
+            name=name,
+            sector_code="XD",
+            level=world.department.level,
+            competent_category=Agency.Category.DEPARTMENT,
+            competent_agency=world.department,
+        ),
+        version=VersionSpec(
+            deadline_value=Decimal(10),
+            deadline_unit=DeadlineUnit.WORKING_DAYS,
+            documents=[DocumentSpec(name="Đơn đề nghị", originals=1)],
+            steps=steps,
+        ),
+        valid_from=date(2020, 1, 1),
+    )
+
+
 def footprint(dossier: Dossier) -> dict:
     """What a receipt leaves in the database, without identities and moments."""
     return {
@@ -219,23 +241,8 @@ def test_intake_under_a_version_no_longer_in_force_or_of_another_procedure_is_re
         ),
     )
     ended = ProcedureVersion.objects.get(pk=first.pk)  # as the next request reads it: ended yesterday
-    other = procedure_create(
-        actor=None,
-        spec=ProcedureSpec(
-            code="1.009995",
-            name="Cấp lại giấy phép xây dựng",
-            sector_code="XD",
-            level=world.department.level,
-            competent_category=Agency.Category.DEPARTMENT,
-            competent_agency=world.department,
-        ),
-        version=VersionSpec(
-            deadline_value=Decimal(10),
-            deadline_unit=DeadlineUnit.WORKING_DAYS,
-            documents=[DocumentSpec(name="Đơn đề nghị", originals=1)],
-            steps=building_permit_steps(world.consulted),
-        ),
-        valid_from=date(2020, 1, 1),
+    other = department_procedure(
+        world, "1.009995", "Cấp lại giấy phép xây dựng", building_permit_steps(world.consulted)
     ).versions.get()
     before = AuditEvent.objects.count()
 
@@ -255,55 +262,43 @@ def test_grants_go_to_the_home_agencies_of_the_steps_started_at_receipt(world):
     receiving agency's own unit gets no grant."""
     justice = AgencyFactory("Sở Tư pháp Hà Tĩnh", identifier="000.00.17.H27")
     land_office = UnitFactory(world.consulted, "Chi cục Quản lý đất đai", identifier="000.01.15.H27")
-    procedure = procedure_create(
-        actor=None,
-        spec=ProcedureSpec(
-            code="1.009996",
-            name="Thẩm định hồ sơ liên thông",
-            sector_code="XD",
-            level=world.department.level,
-            competent_category=Agency.Category.DEPARTMENT,
-            competent_agency=world.department,
-        ),
-        version=VersionSpec(
-            deadline_value=Decimal(10),
-            deadline_unit=DeadlineUnit.WORKING_DAYS,
-            documents=[DocumentSpec(name="Đơn đề nghị", originals=1)],
-            steps=[
-                StepSpec(1, RoutingStep.Kind.INTAKE, "Tiếp nhận", Role.DESK_OFFICER, Decimal("0.5")),
-                StepSpec(
-                    2,
-                    RoutingStep.Kind.APPRAISAL,
-                    "Thẩm định",
-                    Role.HANDLER,
-                    Decimal(4),
-                    target=RoutingStep.Target.AGENCY,
-                    agency=world.unit,
-                ),
-                StepSpec(
-                    2,
-                    RoutingStep.Kind.CONSULTATION,
-                    "Ý kiến về đất đai",
-                    Role.HANDLER,
-                    Decimal(2),
-                    target=RoutingStep.Target.AGENCY,
-                    agency=land_office,
-                    is_lead=False,
-                ),
-                StepSpec(
-                    2,
-                    RoutingStep.Kind.CONSULTATION,
-                    "Ý kiến pháp lý",
-                    Role.HANDLER,
-                    Decimal(2),
-                    target=RoutingStep.Target.AGENCY,
-                    agency=justice,
-                    is_lead=False,
-                ),
-                StepSpec(3, RoutingStep.Kind.RETURN, "Trả kết quả", Role.DESK_OFFICER, Decimal("0.5")),
-            ],
-        ),
-        valid_from=date(2020, 1, 1),
+    procedure = department_procedure(
+        world,
+        "1.009996",
+        "Thẩm định hồ sơ liên thông",
+        [
+            StepSpec(1, RoutingStep.Kind.INTAKE, "Tiếp nhận", Role.DESK_OFFICER, Decimal("0.5")),
+            StepSpec(
+                2,
+                RoutingStep.Kind.APPRAISAL,
+                "Thẩm định",
+                Role.HANDLER,
+                Decimal(4),
+                target=RoutingStep.Target.AGENCY,
+                agency=world.unit,
+            ),
+            StepSpec(
+                2,
+                RoutingStep.Kind.CONSULTATION,
+                "Ý kiến về đất đai",
+                Role.HANDLER,
+                Decimal(2),
+                target=RoutingStep.Target.AGENCY,
+                agency=land_office,
+                is_lead=False,
+            ),
+            StepSpec(
+                2,
+                RoutingStep.Kind.CONSULTATION,
+                "Ý kiến pháp lý",
+                Role.HANDLER,
+                Decimal(2),
+                target=RoutingStep.Target.AGENCY,
+                agency=justice,
+                is_lead=False,
+            ),
+            StepSpec(3, RoutingStep.Kind.RETURN, "Trả kết quả", Role.DESK_OFFICER, Decimal("0.5")),
+        ],
     )
     version = procedure.versions.get()
     documents = [actions.DocumentInput(name=r.name, requirement_id=r.id) for r in version.documents.all()]
